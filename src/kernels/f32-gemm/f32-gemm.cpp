@@ -1,0 +1,59 @@
+#include "kernels/f32-gemm/f32-gemm.h"
+
+#include <cstring>
+
+namespace shelfcast {
+
+const std::vector<F32GemmVariant>& F32GemmVariants() {
+  static const std::vector<F32GemmVariant> variants = {
+#define SHELFCAST_F32_GEMM_VARIANT(fn, mr, nr) {#fn, fn, mr, nr},
+#include "kernels/f32-gemm/f32-gemm.inc"
+#undef SHELFCAST_F32_GEMM_VARIANT
+  };
+  return variants;
+}
+
+const F32GemmVariant& F32GemmReference() { return F32GemmVariants().front(); }
+
+static const F32GemmVariant& ByName(const char* name) {
+  for (const F32GemmVariant& v : F32GemmVariants())
+    if (std::strcmp(v.name, name) == 0) return v;
+  return F32GemmReference();
+}
+
+const F32GemmVariant& F32GemmForGemv(bool use_simd) {
+  if (!use_simd || !SHELFCAST_HAVE_SIMD) return ByName("f32_gemm_ukernel_1x4__scalar");
+  return ByName("f32_gemm_ukernel_1x16__simd");
+}
+
+const F32GemmVariant& F32GemmForBatch(bool use_simd) {
+  if (!use_simd || !SHELFCAST_HAVE_SIMD) return ByName("f32_gemm_ukernel_4x4__scalar");
+  return ByName("f32_gemm_ukernel_6x8__simd");
+}
+
+std::vector<float> PackF32GemmWeights(size_t nr, size_t kc, size_t nc, const float* b,
+                                      const float* bias) {
+  const size_t blocks = (nc + nr - 1) / nr;
+  std::vector<float> packed(blocks * nr * (kc + 1), 0.f);
+  float* out = packed.data();
+  for (size_t j0 = 0; j0 < nc; j0 += nr) {
+    const size_t n = nc - j0 < nr ? nc - j0 : nr;
+    for (size_t j = 0; j < n; ++j) out[j] = bias ? bias[j0 + j] : 0.f;
+    out += nr;
+    for (size_t k = 0; k < kc; ++k) {
+      for (size_t j = 0; j < n; ++j) out[j] = b[k * nc + j0 + j];
+      out += nr;
+    }
+  }
+  return packed;
+}
+
+void F32Gemm(const F32GemmVariant& v, size_t m, size_t nc, size_t kc, const float* a,
+             size_t a_stride, const float* packed_w, float* c, size_t c_stride) {
+  for (size_t i = 0; i < m; i += v.mr) {
+    const size_t mr = m - i < v.mr ? m - i : v.mr;
+    v.ukernel(mr, nc, kc, a + i * a_stride, a_stride, packed_w, c + i * c_stride, c_stride);
+  }
+}
+
+}  // namespace shelfcast

@@ -1,0 +1,137 @@
+#include "lstm/forecaster.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/limits.h"
+#include "format/reader.h"
+#include "lstm/features.h"
+
+namespace shelfcast {
+namespace {
+
+// Rows processed together: large enough to fill the GEMM tiles, small enough that the
+// state and gate buffers of a chunk stay in L2 (128 rows of LSTM-64: ~200 KB).
+constexpr size_t kChunkRows = 128;
+
+}  // namespace
+
+Forecaster::Forecaster() = default;
+Forecaster::Forecaster(Forecaster&&) noexcept = default;
+Forecaster& Forecaster::operator=(Forecaster&&) noexcept = default;
+Forecaster::~Forecaster() = default;
+
+Result<Forecaster> Forecaster::Load(const uint8_t* bytes, size_t size, const KernelOptions& options) {
+  SHELFCAST_ASSIGN_OR_RETURN(Model model, ReadModel(bytes, size));
+  return Create(std::move(model), options);
+}
+
+Result<Forecaster> Forecaster::Create(Model model, const KernelOptions& options) {
+  SHELFCAST_RETURN_IF_ERROR(ValidateModel(model));
+  Forecaster f;
+  f.options_ = options;
+  for (const Layer& layer : model.layers) {
+    if (layer.kind != LayerKind::kLstm) continue;
+    std::unique_ptr<LstmLayerRunner> runner;
+    SHELFCAST_ASSIGN_OR_RETURN(runner, MakeLstmLayerRunner(layer, options));
+    f.lstm_.push_back(std::move(runner));
+  }
+  SHELFCAST_ASSIGN_OR_RETURN(DenseHead head, DenseHead::Make(model));
+  f.head_.reset(new DenseHead(std::move(head)));
+  f.model_ = std::move(model);
+  return f;
+}
+
+std::string Forecaster::DescribeKernels() const {
+  std::string s;
+  for (size_t i = 0; i < lstm_.size(); ++i) {
+    if (i) s += "; ";
+    s += "lstm" + std::to_string(i) + ": " + lstm_[i]->Describe();
+  }
+  return s;
+}
+
+Status Forecaster::CheckRequest(size_t n, const float* sales, const DayNumber* days, uint32_t horizon,
+                                const float* out) const {
+  if (horizon < 1 || horizon > limits::kMaxHorizon)
+    return InvalidArgument("horizon " + std::to_string(horizon) + " is outside 1.." +
+                           std::to_string(limits::kMaxHorizon));
+  if (n > limits::kMaxBatch)
+    return LimitExceeded("batch of " + std::to_string(n) + " series exceeds the cap of " +
+                         std::to_string(limits::kMaxBatch));
+  if (n > 0 && (sales == nullptr || out == nullptr)) return InvalidArgument("missing input or output buffer");
+  if (needs_dates() && n > 0 && days == nullptr)
+    return InvalidArgument("this model uses calendar features: give the date of the first forecast day");
+  if (needs_dates()) {
+    static const DayNumber kFirst = DaysFromCivil(1900, 1, 1), kLast = DaysFromCivil(2199, 12, 31);
+    for (size_t i = 0; i < n; ++i)
+      if (days[i] < kFirst || days[i] > kLast)
+        return InvalidArgument("series " + std::to_string(i) + ": first forecast day " + std::to_string(days[i]) +
+                               " is outside 1900-01-01..2199-12-31");
+  }
+  const size_t t = model_.window;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t k = 0; k < t; ++k)
+      if (!std::isfinite(sales[i * t + k]))
+        return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) +
+                               ": value is not a finite number");
+  return Status::Ok();
+}
+
+Status Forecaster::Forecast(const float* sales, size_t count, DayNumber first_target_day, uint32_t horizon,
+                            float* out) {
+  if (count != model_.window)
+    return InvalidArgument("window has " + std::to_string(count) + " values, the model needs " +
+                           std::to_string(model_.window));
+  return ForecastBatch(1, sales, needs_dates() ? &first_target_day : nullptr, horizon, out);
+}
+
+Status Forecaster::ForecastBatch(size_t n, const float* sales, const DayNumber* first_target_days,
+                                 uint32_t horizon, float* out) {
+  SHELFCAST_RETURN_IF_ERROR(CheckRequest(n, sales, first_target_days, horizon, out));
+  const size_t t = model_.window;
+  for (size_t i = 0; i < n; i += kChunkRows) {
+    const size_t m = std::min(kChunkRows, n - i);
+    RunChunk(m, sales + i * t, first_target_days ? first_target_days + i : nullptr, horizon, out + i * horizon);
+  }
+  return Status::Ok();
+}
+
+void Forecaster::RunChunk(size_t m, const float* sales, const DayNumber* days, uint32_t horizon, float* out) {
+  const size_t t_window = model_.window;
+  const size_t f = model_.input_features();
+  x_.resize(m * f);
+  scale_.resize(m);
+  y_.resize(m);
+  for (auto& layer : lstm_) layer->Reset(m);
+  for (size_t i = 0; i < m; ++i) scale_[i] = ScaleForWindow(model_, sales + i * t_window, t_window);
+
+  const size_t steps = t_window + horizon - 1;
+  for (size_t step = 0; step < steps; ++step) {
+    for (size_t i = 0; i < m; ++i) {
+      float* x = &x_[i * f];
+      x[0] = step < t_window ? scale_[i].Normalise(sales[i * t_window + step]) : y_[i];
+      if (f > 1) {
+        // The input day of this step, counted back from the first forecast day.
+        const DayNumber input_day = days[i] - static_cast<DayNumber>(t_window) + static_cast<DayNumber>(step);
+        WriteCalendarFeatures(model_.calendar, input_day, x + 1);
+      }
+    }
+    const float* in = x_.data();
+    size_t in_stride = f;
+    for (auto& layer : lstm_) {
+      layer->Step(m, in, in_stride);
+      in = layer->h();
+      in_stride = layer->h_stride();
+    }
+    if (step + 1 >= t_window) {
+      const size_t k = step + 1 - t_window;
+      for (size_t i = 0; i < m; ++i) {
+        y_[i] = head_->Run(in + i * in_stride);
+        out[i * horizon + k] = scale_[i].Denormalise(y_[i]);
+      }
+    }
+  }
+}
+
+}  // namespace shelfcast

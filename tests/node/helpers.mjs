@@ -1,0 +1,17 @@
+// Paths shared by the Node tests: the wasm dist folder and the native CLI.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+
+export function distModule(name) {
+  const dist = process.env.SHELFCAST_DIST ?? resolve(root, 'build/wasm/dist');
+  return pathToFileURL(resolve(dist, name)).href;
+}
+
+export function nativeCli() {
+  const cli = process.env.SHELFCAST_NATIVE_CLI ?? resolve(root, 'build/native/src/cli/shelfcast');
+  if (!existsSync(cli)) throw new Error(`native CLI not found at ${cli}: run scripts/build.sh native first`);
+  return cli;
+}
