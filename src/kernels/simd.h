@@ -44,6 +44,29 @@ inline i32x4 i32_add(i32x4 a, i32x4 b) { return wasm_i32x4_add(a, b); }
 inline i32x4 i32_shl(i32x4 a, int n) { return wasm_i32x4_shl(a, n); }
 inline i32x4 i32_splat(int32_t x) { return wasm_i32x4_splat(x); }
 inline f32x4 as_f32(i32x4 a) { return a; }
+// Broadcasts the float at p to all lanes (one v128.load32_splat).
+inline f32x4 load_splat(const float* p) { return wasm_v128_load32_splat(p); }
+inline f32x4 abs(f32x4 a) { return wasm_f32x4_abs(a); }
+// Lanes (a0, a1, a2, a3) -> max over lanes in lane 0 (other lanes unspecified).
+inline float max_lanes(f32x4 a) {
+  a = max(a, wasm_i32x4_shuffle(a, a, 2, 3, 2, 3));
+  a = max(a, wasm_i32x4_shuffle(a, a, 1, 1, 1, 1));
+  return wasm_f32x4_extract_lane(a, 0);
+}
+inline f32x4 to_f32(i32x4 a) { return wasm_f32x4_convert_i32x4(a); }
+inline i32x4 i32_load(const int32_t* p) { return wasm_v128_load(p); }
+inline void i32_store(int32_t* p, i32x4 v) { wasm_v128_store(p, v); }
+inline i32x4 i32_zero() { return wasm_i32x4_const_splat(0); }
+inline i32x4 i32_min(i32x4 a, i32x4 b) { return wasm_i32x4_min(a, b); }
+inline i32x4 i32_max(i32x4 a, i32x4 b) { return wasm_i32x4_max(a, b); }
+// Broadcasts the 32 bits at p (e.g. a pair of int16) to all lanes.
+inline i32x4 i32_load_splat(const void* p) { return wasm_v128_load32_splat(p); }
+// Eight int8 at p sign-extended to eight int16 lanes (one v128.load8x8_s).
+inline i32x4 i16_load_i8(const int8_t* p) { return wasm_i16x8_load8x8(p); }
+// Lane i = a[2i] * b[2i] + a[2i+1] * b[2i+1] over int16 lanes, exact in int32.
+inline i32x4 i32_dot_i16(i32x4 a, i32x4 b) { return wasm_i32x4_dot_i16x8(a, b); }
+// Two int32x4 -> eight int16 (saturating), stored to p.
+inline void i16_store_narrow(int16_t* p, i32x4 lo, i32x4 hi) { wasm_v128_store(p, wasm_i16x8_narrow_i32x4(lo, hi)); }
 #else
 using f32x4 = __m128;
 using i32x4 = __m128i;
@@ -65,6 +88,31 @@ inline i32x4 i32_add(i32x4 a, i32x4 b) { return _mm_add_epi32(a, b); }
 inline i32x4 i32_shl(i32x4 a, int n) { return _mm_slli_epi32(a, n); }
 inline i32x4 i32_splat(int32_t x) { return _mm_set1_epi32(x); }
 inline f32x4 as_f32(i32x4 a) { return _mm_castsi128_ps(a); }
+inline f32x4 load_splat(const float* p) { return _mm_load1_ps(p); }
+inline f32x4 abs(f32x4 a) { return _mm_andnot_ps(_mm_set1_ps(-0.f), a); }
+inline float max_lanes(f32x4 a) {
+  a = max(a, _mm_movehl_ps(a, a));
+  a = max(a, _mm_shuffle_ps(a, a, _MM_SHUFFLE(1, 1, 1, 1)));
+  return _mm_cvtss_f32(a);
+}
+inline f32x4 to_f32(i32x4 a) { return _mm_cvtepi32_ps(a); }
+inline i32x4 i32_load(const int32_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+inline void i32_store(int32_t* p, i32x4 v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v); }
+inline i32x4 i32_zero() { return _mm_setzero_si128(); }
+inline i32x4 i32_min(i32x4 a, i32x4 b) { return _mm_min_epi32(a, b); }
+inline i32x4 i32_max(i32x4 a, i32x4 b) { return _mm_max_epi32(a, b); }
+inline i32x4 i32_load_splat(const void* p) {
+  int32_t x;
+  __builtin_memcpy(&x, p, 4);
+  return _mm_set1_epi32(x);
+}
+inline i32x4 i16_load_i8(const int8_t* p) {
+  return _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+inline i32x4 i32_dot_i16(i32x4 a, i32x4 b) { return _mm_madd_epi16(a, b); }
+inline void i16_store_narrow(int16_t* p, i32x4 lo, i32x4 hi) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_packs_epi32(lo, hi));
+}
 #endif
 
 }  // namespace shelfcast::simd

@@ -1,0 +1,82 @@
+#include "kernels/f32-spmm/f32-spmm.h"
+
+#include <cstring>
+
+namespace shelfcast {
+
+const std::vector<F32SpmmVariant>& F32SpmmVariants() {
+  static const std::vector<F32SpmmVariant> variants = {
+#define SHELFCAST_F32_SPMM_VARIANT(fn, mr, nr) {#fn, fn, mr, nr},
+#include "kernels/f32-spmm/f32-spmm.inc"
+#undef SHELFCAST_F32_SPMM_VARIANT
+  };
+  return variants;
+}
+
+const F32SpmmVariant& F32SpmmReference() { return F32SpmmVariants().front(); }
+
+static const F32SpmmVariant& ByName(const char* name) {
+  for (const F32SpmmVariant& v : F32SpmmVariants())
+    if (std::strcmp(v.name, name) == 0) return v;
+  return F32SpmmReference();
+}
+
+const F32SpmmVariant& F32SpmmForGemv(bool use_simd) {
+  if (!use_simd || !SHELFCAST_HAVE_SIMD) return F32SpmmReference();
+  return ByName("f32_spmm_ukernel_1x4__simd");
+}
+
+const F32SpmmVariant& F32SpmmForBatch(bool use_simd) {
+  if (!use_simd || !SHELFCAST_HAVE_SIMD) return F32SpmmReference();
+  return ByName("f32_spmm_ukernel_4x4__simd");
+}
+
+static bool RowHasNonZero(const float* w, size_t nc, size_t k, size_t j0, size_t n) {
+  for (size_t j = 0; j < n; ++j)
+    if (w[k * nc + j0 + j] != 0.f) return true;
+  return false;
+}
+
+size_t CountF32SpmmEntries(size_t nr, size_t kc, size_t nc, const float* w) {
+  size_t entries = 0;
+  for (size_t j0 = 0; j0 < nc; j0 += nr) {
+    const size_t n = nc - j0 < nr ? nc - j0 : nr;
+    for (size_t k = 0; k < kc; ++k) entries += RowHasNonZero(w, nc, k, j0, n);
+  }
+  return entries;
+}
+
+F32SpmmWeights PackF32SpmmWeights(size_t nr, size_t kc, size_t nc, const float* w, const float* bias) {
+  F32SpmmWeights p;
+  p.nr = nr;
+  p.kc = kc;
+  p.nc = nc;
+  p.entries = CountF32SpmmEntries(nr, kc, nc, w);
+  const size_t blocks = (nc + nr - 1) / nr;
+  p.index.reserve(blocks + p.entries);
+  p.values.reserve(blocks * nr + p.entries * nr);
+  for (size_t j0 = 0; j0 < nc; j0 += nr) {
+    const size_t n = nc - j0 < nr ? nc - j0 : nr;
+    for (size_t j = 0; j < nr; ++j) p.values.push_back(j < n && bias ? bias[j0 + j] : 0.f);
+    const size_t count_at = p.index.size();
+    p.index.push_back(0);
+    for (size_t k = 0; k < kc; ++k) {
+      if (!RowHasNonZero(w, nc, k, j0, n)) continue;
+      p.index.push_back(static_cast<uint32_t>(k));
+      for (size_t j = 0; j < nr; ++j) p.values.push_back(j < n ? w[k * nc + j0 + j] : 0.f);
+      ++p.index[count_at];
+    }
+  }
+  return p;
+}
+
+void F32Spmm(const F32SpmmVariant& v, size_t m, const float* a, size_t a_stride,
+             const F32SpmmWeights& weights, float* c, size_t c_stride) {
+  for (size_t i = 0; i < m; i += v.mr) {
+    const size_t mr = m - i < v.mr ? m - i : v.mr;
+    v.ukernel(mr, weights.nc, a + i * a_stride, a_stride, weights.index.data(), weights.values.data(),
+              c + i * c_stride, c_stride);
+  }
+}
+
+}  // namespace shelfcast
