@@ -55,7 +55,8 @@ uint32_t Model::input_features() const {
 size_t Model::parameter_count() const {
   size_t n = 0;
   for (const Layer& layer : layers)
-    for (const Tensor& t : layer.tensors) n += t.size();
+    for (const Tensor& t : layer.tensors)
+      if (t.role != TensorRole::kActivationScales) n += t.size();
   return n;
 }
 
@@ -102,6 +103,7 @@ static const char* RoleName(TensorRole role) {
     case TensorRole::kKernel: return "kernel";
     case TensorRole::kRecurrentKernel: return "recurrent_kernel";
     case TensorRole::kBias: return "bias";
+    case TensorRole::kActivationScales: return "activation_scales";
   }
   return "unknown";
 }

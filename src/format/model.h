@@ -63,7 +63,18 @@ enum class Encoding : uint8_t {
   kSparseInt8 = 5,  // bitmask + packed int8 non-zeros, one scale per column
 };
 
-enum class TensorRole : uint8_t { kKernel = 1, kRecurrentKernel = 2, kBias = 3 };
+enum class TensorRole : uint8_t {
+  kKernel = 1,
+  kRecurrentKernel = 2,
+  kBias = 3,
+  // LSTM layers only, optional, 1x3 f32/f16: the static scales of the full-integer LSTM
+  // (docs/model-format.md), [input scale s_x, hidden scale s_h, cell range R]: the layer
+  // input is x_q = round(x / s_x), h_q = round(h / s_h) (int8), the cell state int16 at
+  // scale R / 2^15 with R a power of two in 1..128. Its presence selects the
+  // full-integer runner; the weights must then be int8 / sparse-int8.
+  kActivationScales = 4,
+};
+inline constexpr uint32_t kActivationScaleCount = 3;
 
 struct Tensor {
   TensorRole role = TensorRole::kKernel;
@@ -112,6 +123,7 @@ struct Model {
 
   // Inputs per step: 1 (sales) + 7 (weekday) + 12 (month), as the calendar bits say.
   uint32_t input_features() const;
+  // Weights and biases (what the article counts); activation scales are metadata.
   size_t parameter_count() const;
 };
 

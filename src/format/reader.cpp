@@ -103,7 +103,7 @@ Status ReadTensor(ByteReader& in, const std::string& layer_name, Tensor* t) {
   SHELFCAST_RETURN_IF_ERROR(in.U16("tensor rows", &rows));
   SHELFCAST_RETURN_IF_ERROR(in.U16("tensor cols", &cols));
   SHELFCAST_RETURN_IF_ERROR(in.U32("tensor byte count", &data_bytes));
-  if (role < static_cast<uint8_t>(TensorRole::kKernel) || role > static_cast<uint8_t>(TensorRole::kBias))
+  if (role < static_cast<uint8_t>(TensorRole::kKernel) || role > static_cast<uint8_t>(TensorRole::kActivationScales))
     return InvalidData(layer_name + ": unknown tensor role " + std::to_string(role));
   t->role = static_cast<TensorRole>(role);
   t->rows = rows;

@@ -6,6 +6,8 @@
 
 #include "core/limits.h"
 #include "kernels/f32-gemm/f32-gemm.h"
+#include "lstm/gate_matmuls.h"
+#include "lstm/integer_layer.h"
 
 namespace shelfcast {
 namespace {
@@ -81,12 +83,19 @@ Result<std::unique_ptr<LstmLayerRunner>> MakeLstmLayerRunner(const Layer& layer,
   if (cell == nullptr)
     return Unsupported(std::string("no LSTM cell kernel for recurrent activation ") +
                        ActivationName(layer.recurrent_activation));
+  if (layer.Find(TensorRole::kActivationScales) != nullptr) return MakeIntegerLstmLayer(layer, options);
   const Encoding kernel = layer.Find(TensorRole::kKernel)->encoding;
   const Encoding recurrent = layer.Find(TensorRole::kRecurrentKernel)->encoding;
   const auto is_dense_float = [](Encoding e) { return e == Encoding::kF32 || e == Encoding::kF16; };
+  const auto is_float = [&](Encoding e) { return is_dense_float(e) || e == Encoding::kSparseF32; };
+  const auto is_int8 = [](Encoding e) { return e == Encoding::kInt8 || e == Encoding::kSparseInt8; };
   std::unique_ptr<GateMatmul> matmul;
   if (is_dense_float(kernel) && is_dense_float(recurrent)) {
     SHELFCAST_ASSIGN_OR_RETURN(matmul, MakeDenseF32GateMatmul(layer, options));
+  } else if (is_float(kernel) && is_float(recurrent)) {
+    SHELFCAST_ASSIGN_OR_RETURN(matmul, MakeSparseF32GateMatmul(layer, options));
+  } else if (is_int8(recurrent)) {
+    SHELFCAST_ASSIGN_OR_RETURN(matmul, MakeInt8GateMatmul(layer, options));
   } else {
     return Unsupported(std::string("no LSTM kernel for weight encodings ") + EncodingName(kernel) +
                        " / " + EncodingName(recurrent));

@@ -1,0 +1,93 @@
+// shelfcast compress int8 --model IN [--mode dynamic|full-integer] [--calibration FILE] --out OUT
+// shelfcast compress sparse --model IN [--prune FRACTION [--block N]] --out OUT
+//
+// int8: post-training quantisation (compress/compress.h, QuantizeInt8); full-integer
+// adds static activation scales calibrated on the windows of FILE (one window per line:
+// comma-separated sales, optionally preceded by the first forecast day YYYY-MM-DD).
+// Tensors with enough zeros are stored sparse. sparse: re-encodes the weights sparse
+// where smaller, after an optional one-shot magnitude pruning (no fine-tuning).
+#include <cstdio>
+
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "compress/compress.h"
+#include "core/file.h"
+#include "core/limits.h"
+#include "format/encoding.h"
+
+namespace shelfcast::cli {
+namespace {
+
+struct Int8Args {
+  std::string model, mode = "dynamic", calibration, out;
+};
+
+struct SparseArgs {
+  std::string model, out;
+  double prune = -1.0;
+  uint32_t block = 1;
+};
+
+void PrintSummary(const Model& model, size_t in_bytes, size_t out_bytes, const std::string& out) {
+  std::printf("wrote %s: %s bytes (input %s bytes, %.2fx smaller)\n", out.c_str(), WithThousands(out_bytes).c_str(),
+              WithThousands(in_bytes).c_str(), static_cast<double>(in_bytes) / static_cast<double>(out_bytes));
+  for (size_t li = 0; li < model.layers.size(); ++li)
+    for (const Tensor& t : model.layers[li].tensors)
+      std::printf("  %-28s %-12s %8s bytes\n", TensorName(model, li, t.role).c_str(), EncodingName(t.encoding),
+                  WithThousands(EncodedTensorBytes(t)).c_str());
+}
+
+void RunInt8(const Int8Args& args) {
+  size_t in_bytes = 0;
+  const Model model = LoadModelFile(args.model, &in_bytes);
+  QuantizeOptions options;
+  if (args.mode == "full-integer") {
+    options.mode = QuantizeMode::kFullInteger;
+    if (args.calibration.empty()) throw CommandError("--mode full-integer needs --calibration FILE (training windows)");
+  } else if (args.mode != "dynamic") {
+    throw CommandError("--mode takes dynamic or full-integer, not '" + args.mode + "'");
+  }
+  if (!args.calibration.empty()) {
+    const std::vector<uint8_t> bytes = Check(ReadFileBytes(args.calibration, limits::kMaxCsvBytes));
+    Result<std::vector<CalibrationWindow>> windows =
+        ParseCalibrationWindows(std::string(bytes.begin(), bytes.end()), model.window);
+    Check(windows.status().WithContext(args.calibration));
+    options.calibration = std::move(windows).value();
+  }
+  const Model out = Check(QuantizeInt8(model, options));
+  PrintSummary(out, in_bytes, SaveModelFile(out, args.out), args.out);
+}
+
+void RunSparse(const SparseArgs& args) {
+  size_t in_bytes = 0;
+  Model model = LoadModelFile(args.model, &in_bytes);
+  if (args.prune >= 0.0) Check(PruneByMagnitude(&model, args.prune, args.block));
+  SparsifyWhenSmaller(&model);
+  PrintSummary(model, in_bytes, SaveModelFile(model, args.out), args.out);
+}
+
+}  // namespace
+
+void RegisterCompress(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("compress", "Compress a model: int8 quantisation, sparse encodings");
+  cmd->require_subcommand(1);
+
+  auto int8 = std::make_shared<Int8Args>();
+  CLI::App* q = cmd->add_subcommand("int8", "Post-training int8 quantisation (per-channel symmetric weights)");
+  q->add_option("--model", int8->model, "Input model file")->required();
+  q->add_option("--mode", int8->mode, "dynamic (int8 weights, float cell) or full-integer (integer LSTM)");
+  q->add_option("--calibration", int8->calibration, "Windows for full-integer calibration (one per line)");
+  q->add_option("--out", int8->out, "Output model file")->required();
+  q->callback([int8] { RunInt8(*int8); });
+
+  auto sparse = std::make_shared<SparseArgs>();
+  CLI::App* s = cmd->add_subcommand("sparse", "Store weights with zeros in sparse encodings where smaller");
+  s->add_option("--model", sparse->model, "Input model file")->required();
+  s->add_option("--prune", sparse->prune, "One-shot magnitude pruning of the LSTM weights to this sparsity (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  s->add_option("--block", sparse->block, "Prune blocks of N consecutive output columns (1 or 4)")->check(CLI::Range(1, 64));
+  s->add_option("--out", sparse->out, "Output model file")->required();
+  s->callback([sparse] { RunSparse(*sparse); });
+}
+
+}  // namespace shelfcast::cli

@@ -1,0 +1,227 @@
+#include "lstm/gate_matmuls.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/f32-gemm/f32-gemm.h"
+#include "kernels/f32-spmm/f32-spmm.h"
+#include "kernels/qs8-vcvt/qs8-vcvt.h"
+
+namespace shelfcast {
+namespace {
+
+bool IsFloatFamily(Encoding e) {
+  return e == Encoding::kF32 || e == Encoding::kF16 || e == Encoding::kSparseF32;
+}
+
+// Cost models: when do the stored zeros pay for the index overhead? Measured in wasm
+// under Node (docs/kernels.md) for LSTM-64: per (row, 4 columns), the dense SIMD
+// kernels cost ~0.40 ns (f32-gemm) and ~0.25 ns (qs8-gemm, per row pair: 0.5 ns); a
+// sparse SIMD entry ~0.63 ns (f32-spmm) / ~0.70 ns (qs8-spmm), plus ~3 ns per block of 4
+// columns. The scalar reference kernels (no SIMD) cost about one unit per multiply-add,
+// dense or sparse, plus about one for each stored index. Costs in units of 0.01 ns.
+bool F32SparseWins(bool simd, size_t k, size_t n, size_t entries) {
+  const size_t blocks = (n + 3) / 4;
+  if (!simd) return 2 * entries < k * n;
+  return 63 * entries + 300 * blocks < 40 * k * blocks;
+}
+
+bool Qs8SparseWins(bool simd, size_t kc, size_t n, size_t entries) {
+  const size_t blocks = (n + 3) / 4;
+  if (!simd) return 3 * entries < kc * n;
+  return 70 * entries + 300 * blocks < 50 * (kc / 2) * blocks;
+}
+
+// [W; U] as one row-major float matrix (inputs + units rows).
+std::vector<float> StackFloat(const Layer& layer) {
+  std::vector<float> w = ExpandFloat(*layer.Find(TensorRole::kKernel));
+  const std::vector<float> u = ExpandFloat(*layer.Find(TensorRole::kRecurrentKernel));
+  w.insert(w.end(), u.begin(), u.end());
+  return w;
+}
+
+class SparseF32GateMatmul : public GateMatmul {
+ public:
+  SparseF32GateMatmul(const Layer& layer, const std::vector<float>& stacked, const std::vector<float>& bias,
+                      const KernelOptions& options)
+      : gemv_(F32SpmmForGemv(options.use_simd)), batch_(F32SpmmForBatch(options.use_simd)) {
+    const size_t k = layer.inputs + layer.units, n = 4 * static_cast<size_t>(layer.units);
+    packed_gemv_ = PackF32SpmmWeights(gemv_.nr, k, n, stacked.data(), bias.data());
+    if (batch_.nr == gemv_.nr) {
+      packed_batch_ = packed_gemv_;
+    } else {
+      packed_batch_ = PackF32SpmmWeights(batch_.nr, k, n, stacked.data(), bias.data());
+    }
+  }
+
+  void Run(size_t m, const float* xh, size_t xh_stride, float* gates, size_t gates_stride) override {
+    if (m == 1) {
+      F32Spmm(gemv_, 1, xh, xh_stride, packed_gemv_, gates, gates_stride);
+    } else {
+      F32Spmm(batch_, m, xh, xh_stride, packed_batch_, gates, gates_stride);
+    }
+  }
+
+  std::string Describe() const override {
+    return std::string(gemv_.name) + " (batch 1), " + batch_.name + " (batch), " +
+           std::to_string(packed_gemv_.entries) + " stored entries";
+  }
+
+ private:
+  const F32SpmmVariant& gemv_;
+  const F32SpmmVariant& batch_;
+  F32SpmmWeights packed_gemv_, packed_batch_;
+};
+
+// Rows handled together: bounds the scratch (allocated once, never in Run) while
+// keeping the batch kernels' 4-row tiles full.
+constexpr size_t kTileRows = 16;
+
+class Int8GateMatmul : public GateMatmul {
+ public:
+  Int8GateMatmul(const Layer& layer, const KernelOptions& options)
+      : inputs_(layer.inputs),
+        n_(4 * static_cast<size_t>(layer.units)),
+        vcvt_(Qs8VcvtFor(options.use_simd)),
+        f32_gemv_(F32GemmForGemv(options.use_simd)),
+        f32_batch_(F32GemmForBatch(options.use_simd)) {
+    const Tensor& w = *layer.Find(TensorRole::kKernel);
+    bias_ = ExpandFloat(*layer.Find(TensorRole::kBias));
+    if (IsFloatFamily(w.encoding)) {
+      const std::vector<float> wf = ExpandFloat(w);
+      x_gemv_ = PackF32GemmWeights(f32_gemv_.nr, inputs_, n_, wf.data(), bias_.data());
+      x_batch_ = PackF32GemmWeights(f32_batch_.nr, inputs_, n_, wf.data(), bias_.data());
+    } else {
+      parts_.push_back(Part{0, inputs_, Qs8Matrix::Make(w, options), {}});
+    }
+    parts_.push_back(Part{inputs_, layer.units, Qs8Matrix::Make(*layer.Find(TensorRole::kRecurrentKernel), options), {}});
+    for (Part& p : parts_) p.q.assign(kTileRows * p.matrix.kc(), 0);  // pad columns stay 0
+    acc_.resize(kTileRows * n_);
+  }
+
+  void Run(size_t m, const float* xh, size_t xh_stride, float* gates, size_t gates_stride) override {
+    for (size_t i0 = 0; i0 < m; i0 += kTileRows) {
+      const size_t t = std::min(kTileRows, m - i0);
+      const float* a = xh + i0 * xh_stride;
+      float* g = gates + i0 * gates_stride;
+      if (x_gemv_.empty()) {
+        for (size_t i = 0; i < t; ++i) std::memcpy(g + i * gates_stride, bias_.data(), n_ * sizeof(float));
+      } else if (t == 1) {
+        F32Gemm(f32_gemv_, 1, n_, inputs_, a, xh_stride, x_gemv_.data(), g, gates_stride);
+      } else {
+        F32Gemm(f32_batch_, t, n_, inputs_, a, xh_stride, x_batch_.data(), g, gates_stride);
+      }
+      for (Part& p : parts_) {
+        const size_t kc = p.matrix.kc();
+        for (size_t i = 0; i < t; ++i) scale_[i] = vcvt_.quantize(p.k, a + i * xh_stride + p.offset, &p.q[i * kc]);
+        p.matrix.Run(t, p.q.data(), kc, acc_.data(), n_);
+        for (size_t i = 0; i < t; ++i)
+          vcvt_.dequantize_accumulate(n_, &acc_[i * n_], scale_[i], p.matrix.scales().data(), g + i * gates_stride);
+      }
+    }
+  }
+
+  std::string Describe() const override {
+    std::string s;
+    if (!x_gemv_.empty()) s += std::string(f32_gemv_.name) + " / " + f32_batch_.name + " (x part), ";
+    for (const Part& p : parts_) s += p.matrix.Describe() + (p.offset == 0 ? " (x part), " : " (h part), ");
+    return s + vcvt_.name;
+  }
+
+ private:
+  struct Part {
+    size_t offset;  // first column of the part in the [x_t, h] row
+    size_t k;       // its rows in [W; U]
+    Qs8Matrix matrix;
+    std::vector<int16_t> q;  // [kTileRows][kc] quantised activations
+  };
+  size_t inputs_, n_;
+  const Qs8VcvtVariant& vcvt_;
+  const F32GemmVariant& f32_gemv_;
+  const F32GemmVariant& f32_batch_;
+  std::vector<float> bias_;
+  std::vector<float> x_gemv_, x_batch_;  // float x part packed with the bias (empty when int8)
+  std::vector<Part> parts_;
+  std::vector<int32_t> acc_;  // [kTileRows][n]
+  float scale_[kTileRows] = {};
+};
+
+}  // namespace
+
+std::vector<float> ExpandFloat(const Tensor& t) {
+  if (t.encoding != Encoding::kSparseF32) return t.dense;
+  std::vector<float> out(t.size(), 0.f);
+  size_t v = 0;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (t.mask[i / 8] & (1u << (i % 8))) out[i] = t.sparse_values[v++];
+  return out;
+}
+
+std::vector<int8_t> ExpandInt8(const Tensor& t) {
+  if (t.encoding == Encoding::kInt8) return t.q;
+  std::vector<int8_t> out(t.size(), 0);
+  size_t v = 0;
+  for (size_t i = 0; i < out.size(); ++i)
+    if (t.mask[i / 8] & (1u << (i % 8))) out[i] = t.q[v++];
+  return out;
+}
+
+Qs8Matrix Qs8Matrix::Make(const Tensor& t, const KernelOptions& options) {
+  Qs8Matrix mat;
+  mat.kc_ = (static_cast<size_t>(t.rows) + 1) & ~size_t{1};
+  mat.scales_ = t.scales;
+  const std::vector<int8_t> w = ExpandInt8(t);
+  mat.spmm_gemv_ = &Qs8SpmmForGemv(options.use_simd);
+  const bool simd = options.use_simd && SHELFCAST_HAVE_SIMD;
+  mat.sparse_ = t.encoding == Encoding::kSparseInt8 &&
+                Qs8SparseWins(simd, mat.kc_, t.cols, CountQs8SpmmEntries(mat.spmm_gemv_->nr, t.rows, t.cols, w.data()));
+  if (mat.sparse_) {
+    mat.spmm_batch_ = &Qs8SpmmForBatch(options.use_simd);
+    mat.sparse_gemv_ = PackQs8SpmmWeights(mat.spmm_gemv_->nr, t.rows, t.cols, w.data());
+    mat.sparse_batch_ = mat.spmm_batch_->nr == mat.spmm_gemv_->nr
+                            ? mat.sparse_gemv_
+                            : PackQs8SpmmWeights(mat.spmm_batch_->nr, t.rows, t.cols, w.data());
+  } else {
+    mat.gemm_gemv_ = &Qs8GemmForGemv(options.use_simd);
+    mat.gemm_batch_ = &Qs8GemmForBatch(options.use_simd);
+    mat.dense_gemv_ = PackQs8GemmWeights(mat.gemm_gemv_->nr, t.rows, t.cols, w.data());
+    mat.dense_batch_ = mat.gemm_batch_->nr == mat.gemm_gemv_->nr
+                           ? mat.dense_gemv_
+                           : PackQs8GemmWeights(mat.gemm_batch_->nr, t.rows, t.cols, w.data());
+  }
+  return mat;
+}
+
+void Qs8Matrix::Run(size_t m, const int16_t* a, size_t a_stride, int32_t* c, size_t c_stride) const {
+  if (sparse_) {
+    Qs8Spmm(m == 1 ? *spmm_gemv_ : *spmm_batch_, m, a, a_stride, m == 1 ? sparse_gemv_ : sparse_batch_, c, c_stride);
+  } else {
+    Qs8Gemm(m == 1 ? *gemm_gemv_ : *gemm_batch_, m, a, a_stride, m == 1 ? dense_gemv_ : dense_batch_, c, c_stride);
+  }
+}
+
+std::string Qs8Matrix::Describe() const {
+  if (sparse_)
+    return std::string(spmm_gemv_->name) + " / " + spmm_batch_->name + " (" + std::to_string(sparse_gemv_.entries) +
+           " stored entries)";
+  return std::string(gemm_gemv_->name) + " / " + gemm_batch_->name;
+}
+
+Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, const KernelOptions& options) {
+  const std::vector<float> stacked = StackFloat(layer);
+  const size_t k = layer.inputs + layer.units, n = 4 * static_cast<size_t>(layer.units);
+  const bool simd = options.use_simd && SHELFCAST_HAVE_SIMD;
+  const size_t entries = CountF32SpmmEntries(F32SpmmForGemv(options.use_simd).nr, k, n, stacked.data());
+  if (!F32SparseWins(simd, k, n, entries)) return MakeDenseF32GateMatmul(layer, options);
+  const std::vector<float> bias = ExpandFloat(*layer.Find(TensorRole::kBias));
+  return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(layer, stacked, bias, options));
+}
+
+Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const KernelOptions& options) {
+  const Encoding u = layer.Find(TensorRole::kRecurrentKernel)->encoding;
+  if (u != Encoding::kInt8 && u != Encoding::kSparseInt8)
+    return Unsupported(std::string("int8 LSTM: the recurrent kernel is ") + EncodingName(u) + ", not int8");
+  return std::unique_ptr<GateMatmul>(new Int8GateMatmul(layer, options));
+}
+
+}  // namespace shelfcast
