@@ -60,40 +60,39 @@ Status CheckTensorStorage(const Tensor& t, const std::string& name) {
 // form: s_x s_W[j] 2^12 and s_h s_U[j] 2^12 (accumulator -> Q3.12) below 2^30, which
 // holds when each product of scales is below 2^18; the hidden multiplier 2^-30 / s_h is
 // below 2^30 for s_h >= 2^-40.
+// The full-integer LSTM's static scales (TensorRole::kActivationScales). Beyond the
+// values themselves, every gate multiplier the runner derives must fit its fixed-point
+// form: s_x s_W[j] 2^12 and s_h s_U[j] 2^12 (accumulator -> Q3.12) below 2^30, which
+// holds when each product of scales is below 2^18; the hidden multiplier 2^-30 / s_h is
+// below 2^30 for s_h >= 2^-40.
 Status CheckActivationScales(const Model& model, size_t li, const Tensor& t, const std::string& name) {
   const Layer& layer = model.layers[li];
-  if (t.rows != 1 || t.cols != kActivationScaleCount)
-    return InvalidData(name + ": shape " + Shape(t.rows, t.cols) + " does not match the layer (expected " +
-                       Shape(1, kActivationScaleCount) + ")");
+  const auto bad = [&](const std::string& what) { return InvalidData(name + ": " + what); };
   if (t.encoding != Encoding::kF32 && t.encoding != Encoding::kF16)
     return Unsupported(name + ": activation scales must be f32 or f16, not " + EncodingName(t.encoding));
-  SHELFCAST_RETURN_IF_ERROR(CheckTensorStorage(t, name));
-  const float input_scale = t.dense[0], hidden_scale = t.dense[1], cell_range = t.dense[2];
-  const float kMinScale = 9.094947e-13f;  // 2^-40
-  if (!(input_scale >= kMinScale && input_scale <= 256.f))
-    return InvalidData(name + ": input scale " + std::to_string(input_scale) + " is outside 2^-40..256");
-  if (!(hidden_scale >= kMinScale && hidden_scale <= 256.f))
-    return InvalidData(name + ": hidden scale " + std::to_string(hidden_scale) + " is outside 2^-40..256");
+  if (t.rows != 1 || t.cols != kActivationScaleCount)
+    return bad("shape " + Shape(t.rows, t.cols) + " does not match the layer (expected 1x3)");
+  if (t.dense.size() != kActivationScaleCount) return bad("holds " + std::to_string(t.dense.size()) + " values, not 3");
+  const char* const what[] = {"input scale ", "hidden scale "};
+  for (int i = 0; i < 2; ++i)  // [2^-40, 256]; NaN fails the comparison too
+    if (!(t.dense[i] >= 9.094947e-13f && t.dense[i] <= 256.f))
+      return bad(what[i] + std::to_string(t.dense[i]) + " is outside 2^-40..256");
   bool power_of_two = false;
-  for (int e = 0; e <= 7; ++e) power_of_two = power_of_two || cell_range == static_cast<float>(1 << e);
-  if (!power_of_two)
-    return InvalidData(name + ": cell range " + std::to_string(cell_range) +
-                       " is not a power of two in 1..128");
+  for (int e = 0; e <= 7; ++e) power_of_two = power_of_two || t.dense[2] == static_cast<float>(1 << e);
+  if (!power_of_two) return bad("cell range " + std::to_string(t.dense[2]) + " is not a power of two in 1..128");
   if (layer.recurrent_activation != Activation::kSigmoid && layer.recurrent_activation != Activation::kHardSigmoid)
     return Unsupported(name + ": the full-integer LSTM needs a sigmoid or hard_sigmoid recurrent activation, not " +
                        ActivationName(layer.recurrent_activation));
-  const struct { TensorRole role; float activation_scale; } parts[] = {
-      {TensorRole::kKernel, input_scale}, {TensorRole::kRecurrentKernel, hidden_scale}};
-  for (const auto& part : parts) {
-    const Tensor* w = layer.Find(part.role);
-    const std::string w_name = TensorName(model, li, part.role);
+  for (int part = 0; part < 2; ++part) {
+    const TensorRole role = part == 0 ? TensorRole::kKernel : TensorRole::kRecurrentKernel;
+    const Tensor* w = layer.Find(role);
     if (w->encoding != Encoding::kInt8 && w->encoding != Encoding::kSparseInt8)
-      return Unsupported(name + ": the full-integer LSTM needs int8 weights, " + w_name + " is " +
+      return Unsupported(name + ": the full-integer LSTM needs int8 weights, " + TensorName(model, li, role) + " is " +
                          EncodingName(w->encoding));
     for (size_t j = 0; j < w->scales.size(); ++j)
-      if (static_cast<double>(part.activation_scale) * w->scales[j] >= 262144.0)
-        return InvalidData(name + ": the scale of " + w_name + " column " + std::to_string(j) +
-                           " times the activation scale reaches 2^18, too large for the Q3.12 gates");
+      if (static_cast<double>(t.dense[part]) * w->scales[j] >= 262144.0)
+        return bad("the scale of " + TensorName(model, li, role) + " column " + std::to_string(j) +
+                   " times the activation scale reaches 2^18, too large for the Q3.12 gates");
   }
   return Status::Ok();
 }

@@ -63,8 +63,7 @@ class SparseF32GateMatmul : public GateMatmul {
   }
 
   std::string Describe() const override {
-    return std::string(gemv_.name) + " (batch 1), " + batch_.name + " (batch), " +
-           std::to_string(packed_gemv_.entries) + " stored entries";
+    return JoinNames({gemv_.name, " (batch 1), ", batch_.name, " (batch)"});
   }
 
  private:
@@ -92,10 +91,9 @@ class Int8GateMatmul : public GateMatmul {
       x_gemv_ = PackF32GemmWeights(f32_gemv_.nr, inputs_, n_, wf.data(), bias_.data());
       x_batch_ = PackF32GemmWeights(f32_batch_.nr, inputs_, n_, wf.data(), bias_.data());
     } else {
-      parts_.push_back(Part{0, inputs_, Qs8Matrix::Make(w, options), {}});
+      AddPart(0, inputs_, w, options);
     }
-    parts_.push_back(Part{inputs_, layer.units, Qs8Matrix::Make(*layer.Find(TensorRole::kRecurrentKernel), options), {}});
-    for (Part& p : parts_) p.q.assign(kTileRows * p.matrix.kc(), 0);  // pad columns stay 0
+    AddPart(inputs_, layer.units, *layer.Find(TensorRole::kRecurrentKernel), options);
     acc_.resize(kTileRows * n_);
   }
 
@@ -111,7 +109,8 @@ class Int8GateMatmul : public GateMatmul {
       } else {
         F32Gemm(f32_batch_, t, n_, inputs_, a, xh_stride, x_batch_.data(), g, gates_stride);
       }
-      for (Part& p : parts_) {
+      for (size_t pi = 0; pi < part_count_; ++pi) {
+        Part& p = parts_[pi];
         const size_t kc = p.matrix.kc();
         for (size_t i = 0; i < t; ++i) scale_[i] = vcvt_.quantize(p.k, a + i * xh_stride + p.offset, &p.q[i * kc]);
         p.matrix.Run(t, p.q.data(), kc, acc_.data(), n_);
@@ -122,16 +121,22 @@ class Int8GateMatmul : public GateMatmul {
   }
 
   std::string Describe() const override {
-    std::string s;
-    if (!x_gemv_.empty()) s += std::string(f32_gemv_.name) + " / " + f32_batch_.name + " (x part), ";
-    for (const Part& p : parts_) s += p.matrix.Describe() + (p.offset == 0 ? " (x part), " : " (h part), ");
-    return s + vcvt_.name;
+    const std::string x = x_gemv_.empty() ? parts_[0].matrix.Describe() : JoinNames({f32_gemv_.name, " / ", f32_batch_.name});
+    return JoinNames({x.c_str(), " (x part), ", parts_[part_count_ - 1].matrix.Describe().c_str(), " (h part), ", vcvt_.name});
   }
 
  private:
+  void AddPart(size_t offset, size_t k, const Tensor& t, const KernelOptions& options) {
+    Part& p = parts_[part_count_++];
+    p.offset = offset;
+    p.k = k;
+    p.matrix = Qs8Matrix::Make(t, options);
+    p.q.assign(kTileRows * p.matrix.kc(), 0);  // the pad column (odd k) stays 0
+  }
+
   struct Part {
-    size_t offset;  // first column of the part in the [x_t, h] row
-    size_t k;       // its rows in [W; U]
+    size_t offset = 0;  // first column of the part in the [x_t, h] row
+    size_t k = 0;       // its rows in [W; U]
     Qs8Matrix matrix;
     std::vector<int16_t> q;  // [kTileRows][kc] quantised activations
   };
@@ -141,7 +146,8 @@ class Int8GateMatmul : public GateMatmul {
   const F32GemmVariant& f32_batch_;
   std::vector<float> bias_;
   std::vector<float> x_gemv_, x_batch_;  // float x part packed with the bias (empty when int8)
-  std::vector<Part> parts_;
+  Part parts_[2];  // the x part when int8, then the h part
+  size_t part_count_ = 0;
   std::vector<int32_t> acc_;  // [kTileRows][n]
   float scale_[kTileRows] = {};
 };
@@ -171,40 +177,43 @@ Qs8Matrix Qs8Matrix::Make(const Tensor& t, const KernelOptions& options) {
   mat.kc_ = (static_cast<size_t>(t.rows) + 1) & ~size_t{1};
   mat.scales_ = t.scales;
   const std::vector<int8_t> w = ExpandInt8(t);
-  mat.spmm_gemv_ = &Qs8SpmmForGemv(options.use_simd);
-  const bool simd = options.use_simd && SHELFCAST_HAVE_SIMD;
-  mat.sparse_ = t.encoding == Encoding::kSparseInt8 &&
-                Qs8SparseWins(simd, mat.kc_, t.cols, CountQs8SpmmEntries(mat.spmm_gemv_->nr, t.rows, t.cols, w.data()));
-  if (mat.sparse_) {
-    mat.spmm_batch_ = &Qs8SpmmForBatch(options.use_simd);
-    mat.sparse_gemv_ = PackQs8SpmmWeights(mat.spmm_gemv_->nr, t.rows, t.cols, w.data());
-    mat.sparse_batch_ = mat.spmm_batch_->nr == mat.spmm_gemv_->nr
-                            ? mat.sparse_gemv_
-                            : PackQs8SpmmWeights(mat.spmm_batch_->nr, t.rows, t.cols, w.data());
-  } else {
-    mat.gemm_gemv_ = &Qs8GemmForGemv(options.use_simd);
-    mat.gemm_batch_ = &Qs8GemmForBatch(options.use_simd);
-    mat.dense_gemv_ = PackQs8GemmWeights(mat.gemm_gemv_->nr, t.rows, t.cols, w.data());
-    mat.dense_batch_ = mat.gemm_batch_->nr == mat.gemm_gemv_->nr
-                           ? mat.dense_gemv_
-                           : PackQs8GemmWeights(mat.gemm_batch_->nr, t.rows, t.cols, w.data());
+  if (t.encoding == Encoding::kSparseInt8) {
+    const Qs8SpmmVariant& gemv = Qs8SpmmForGemv(options.use_simd);
+    Qs8SpmmWeights packed = PackQs8SpmmWeights(gemv.nr, t.rows, t.cols, w.data());
+    if (Qs8SparseWins(options.use_simd && SHELFCAST_HAVE_SIMD, mat.kc_, t.cols, packed.entries)) {
+      mat.spmm_gemv_ = &gemv;
+      mat.spmm_batch_ = &Qs8SpmmForBatch(options.use_simd);
+      mat.sparse_ = std::move(packed);
+      return mat;
+    }
   }
+  mat.gemm_gemv_ = &Qs8GemmForGemv(options.use_simd);
+  mat.gemm_batch_ = &Qs8GemmForBatch(options.use_simd);
+  mat.dense_gemv_ = PackQs8GemmWeights(mat.gemm_gemv_->nr, t.rows, t.cols, w.data());
+  if (mat.gemm_batch_->nr != mat.gemm_gemv_->nr)
+    mat.dense_batch_ = PackQs8GemmWeights(mat.gemm_batch_->nr, t.rows, t.cols, w.data());
   return mat;
 }
 
 void Qs8Matrix::Run(size_t m, const int16_t* a, size_t a_stride, int32_t* c, size_t c_stride) const {
-  if (sparse_) {
-    Qs8Spmm(m == 1 ? *spmm_gemv_ : *spmm_batch_, m, a, a_stride, m == 1 ? sparse_gemv_ : sparse_batch_, c, c_stride);
+  if (gemm_gemv_ == nullptr) {
+    Qs8Spmm(m == 1 ? *spmm_gemv_ : *spmm_batch_, m, a, a_stride, sparse_, c, c_stride);
+  } else if (m == 1 || dense_batch_.w.empty()) {
+    Qs8Gemm(m == 1 ? *gemm_gemv_ : *gemm_batch_, m, a, a_stride, dense_gemv_, c, c_stride);
   } else {
-    Qs8Gemm(m == 1 ? *gemm_gemv_ : *gemm_batch_, m, a, a_stride, m == 1 ? dense_gemv_ : dense_batch_, c, c_stride);
+    Qs8Gemm(*gemm_batch_, m, a, a_stride, dense_batch_, c, c_stride);
   }
 }
 
 std::string Qs8Matrix::Describe() const {
-  if (sparse_)
-    return std::string(spmm_gemv_->name) + " / " + spmm_batch_->name + " (" + std::to_string(sparse_gemv_.entries) +
-           " stored entries)";
-  return std::string(gemm_gemv_->name) + " / " + gemm_batch_->name;
+  return gemm_gemv_ ? JoinNames({gemm_gemv_->name, " / ", gemm_batch_->name})
+                    : JoinNames({spmm_gemv_->name, " / ", spmm_batch_->name});
+}
+
+std::string JoinNames(std::initializer_list<const char*> names) {
+  std::string s;
+  for (const char* n : names) s += n;
+  return s;
 }
 
 Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, const KernelOptions& options) {

@@ -14,6 +14,7 @@
 // most of h's 8 bits on nothing (TFLite's hybrid LSTM quantises them separately too).
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const
 
 // One int8 weight matrix (rows x cols, int8 or sparse-int8) packed for the int8 kernels:
 // qs8-spmm when its cost model (gate_matmuls.cpp) favours the stored zeros, else qs8-gemm.
+// The qs8-spmm batch variant reads its batch-1 variant's packing (both NR = 4, or both
+// the NR = 1 reference); qs8-gemm's two variants each get their own.
 class Qs8Matrix {
  public:
   static Qs8Matrix Make(const Tensor& t, const KernelOptions& options);
@@ -45,15 +48,17 @@ class Qs8Matrix {
 
  private:
   size_t kc_ = 0;
-  bool sparse_ = false;
   std::vector<float> scales_;
-  const Qs8GemmVariant* gemm_gemv_ = nullptr;
+  const Qs8GemmVariant* gemm_gemv_ = nullptr;  // null: sparse
   const Qs8GemmVariant* gemm_batch_ = nullptr;
   const Qs8SpmmVariant* spmm_gemv_ = nullptr;
   const Qs8SpmmVariant* spmm_batch_ = nullptr;
   Qs8GemmWeights dense_gemv_, dense_batch_;
-  Qs8SpmmWeights sparse_gemv_, sparse_batch_;
+  Qs8SpmmWeights sparse_;
 };
+
+// The names, joined (Describe()); one out-of-line helper keeps the string code small.
+std::string JoinNames(std::initializer_list<const char*> names);
 
 // Every entry of an int8 / sparse-int8 tensor as int8, zeros filled in (for packing).
 std::vector<int8_t> ExpandInt8(const Tensor& t);

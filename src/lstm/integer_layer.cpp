@@ -55,14 +55,16 @@ class IntegerLstmLayer : public LstmLayerRunner {
     params_.recurrent_multiplier = recurrent_multiplier_.data();
     params_.bias = bias_q12_.data();
     params_.cell_frac_bits = cell_frac_bits_;
+    params_.hard_sigmoid = layer.recurrent_activation == Activation::kHardSigmoid;
     return Status::Ok();
   }
 
   void Reserve(size_t m) override {
     if (m <= rows_) return;
     rows_ = m;
-    xq_.assign(m * w_.kc(), 0);
-    hq_.assign(m * u_.kc(), 0);
+    // resize, not assign: rows already held keep their state (rows never move).
+    xq_.resize(m * w_.kc(), 0);
+    hq_.resize(m * u_.kc(), 0);
     c_.resize(m * units_);
     h_.resize(m * units_);
     acc_x_.resize(m * 4 * units_);
@@ -109,7 +111,8 @@ class IntegerLstmLayer : public LstmLayerRunner {
   }
 
   std::string Describe() const override {
-    return w_.Describe() + " (x part), " + u_.Describe() + " (h part), " + cell_.name + " (full integer)";
+    return JoinNames({w_.Describe().c_str(), " (x part), ", u_.Describe().c_str(), " (h part), ", cell_.name,
+                      " (full integer)"});
   }
 
  private:

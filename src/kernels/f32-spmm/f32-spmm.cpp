@@ -31,7 +31,8 @@ const F32SpmmVariant& F32SpmmForBatch(bool use_simd) {
   return ByName("f32_spmm_ukernel_4x4__simd");
 }
 
-static bool RowHasNonZero(const float* w, size_t nc, size_t k, size_t j0, size_t n) {
+// Load-time helpers, kept out of line (wasm bytes).
+__attribute__((noinline)) static bool RowHasNonZero(const float* w, size_t nc, size_t k, size_t j0, size_t n) {
   for (size_t j = 0; j < n; ++j)
     if (w[k * nc + j0 + j] != 0.f) return true;
   return false;
@@ -53,18 +54,21 @@ F32SpmmWeights PackF32SpmmWeights(size_t nr, size_t kc, size_t nc, const float* 
   p.nc = nc;
   p.entries = CountF32SpmmEntries(nr, kc, nc, w);
   const size_t blocks = (nc + nr - 1) / nr;
-  p.index.reserve(blocks + p.entries);
-  p.values.reserve(blocks * nr + p.entries * nr);
+  p.index.assign(blocks + p.entries, 0);
+  p.values.assign((blocks + p.entries) * nr, 0.f);
+  uint32_t* index = p.index.data();
+  float* values = p.values.data();
   for (size_t j0 = 0; j0 < nc; j0 += nr) {
     const size_t n = nc - j0 < nr ? nc - j0 : nr;
-    for (size_t j = 0; j < nr; ++j) p.values.push_back(j < n && bias ? bias[j0 + j] : 0.f);
-    const size_t count_at = p.index.size();
-    p.index.push_back(0);
+    for (size_t j = 0; j < n; ++j) values[j] = bias ? bias[j0 + j] : 0.f;
+    values += nr;
+    uint32_t* count = index++;
     for (size_t k = 0; k < kc; ++k) {
       if (!RowHasNonZero(w, nc, k, j0, n)) continue;
-      p.index.push_back(static_cast<uint32_t>(k));
-      for (size_t j = 0; j < nr; ++j) p.values.push_back(j < n ? w[k * nc + j0 + j] : 0.f);
-      ++p.index[count_at];
+      *index++ = static_cast<uint32_t>(k);
+      for (size_t j = 0; j < n; ++j) values[j] = w[k * nc + j0 + j];
+      values += nr;
+      ++*count;
     }
   }
   return p;

@@ -35,9 +35,4 @@ void f32_spmm_ukernel_1x1__scalar(size_t mr, size_t nc, const float* a, size_t a
   SpmmScalar<1>(mr, nc, a, a_stride, index, values, c, c_stride);
 }
 
-void f32_spmm_ukernel_1x4__scalar(size_t mr, size_t nc, const float* a, size_t a_stride,
-                                  const uint32_t* index, const float* values, float* c, size_t c_stride) {
-  SpmmScalar<4>(mr, nc, a, a_stride, index, values, c, c_stride);
-}
-
 }  // namespace shelfcast

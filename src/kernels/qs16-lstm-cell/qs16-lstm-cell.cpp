@@ -4,7 +4,7 @@ namespace shelfcast {
 
 const std::vector<Qs16LstmCellVariant>& Qs16LstmCellVariants() {
   static const std::vector<Qs16LstmCellVariant> variants = {
-#define SHELFCAST_QS16_LSTM_CELL_VARIANT(fn, activation) {#fn, fn, activation},
+#define SHELFCAST_QS16_LSTM_CELL_VARIANT(fn) {#fn, fn},
 #include "kernels/qs16-lstm-cell/qs16-lstm-cell.inc"
 #undef SHELFCAST_QS16_LSTM_CELL_VARIANT
   };
@@ -12,9 +12,8 @@ const std::vector<Qs16LstmCellVariant>& Qs16LstmCellVariants() {
 }
 
 const Qs16LstmCellVariant* Qs16LstmCellFor(Activation recurrent_activation) {
-  for (const Qs16LstmCellVariant& v : Qs16LstmCellVariants())
-    if (v.recurrent_activation == recurrent_activation) return &v;
-  return nullptr;
+  if (recurrent_activation != Activation::kSigmoid && recurrent_activation != Activation::kHardSigmoid) return nullptr;
+  return &Qs16LstmCellVariants().front();
 }
 
 }  // namespace shelfcast

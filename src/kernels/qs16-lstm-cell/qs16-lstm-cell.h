@@ -37,6 +37,7 @@ struct Qs16LstmCellParams {
   const int32_t* bias = nullptr;                          // [4 * units]: Q3.12
   int cell_frac_bits = 12;                                // F
   FixedMultiplier hidden_multiplier;                      // Mhid
+  bool hard_sigmoid = false;                              // ra: hard sigmoid, else sigmoid
 };
 
 // c (units) is read and updated; h (units) receives h_q.
@@ -46,12 +47,12 @@ using Qs16LstmCellFn = void (*)(const Qs16LstmCellParams& params, const int32_t*
 struct Qs16LstmCellVariant {
   const char* name;
   Qs16LstmCellFn fn;
-  Activation recurrent_activation;
 };
 
 const std::vector<Qs16LstmCellVariant>& Qs16LstmCellVariants();
-// The variant for a recurrent activation; nullptr if the integer LSTM has none (relu
-// gates are unbounded and do not fit Q0.15).
+// The variant for a recurrent activation (set Qs16LstmCellParams::hard_sigmoid to
+// match); nullptr if the integer LSTM has none (relu gates are unbounded and do not fit
+// Q0.15).
 const Qs16LstmCellVariant* Qs16LstmCellFor(Activation recurrent_activation);
 
 // The stages, exposed for tests (TFLite-Micro style): Q3.12 in, Q0.15 out.
@@ -59,7 +60,7 @@ int16_t Qs16Sigmoid(int16_t x);
 int16_t Qs16HardSigmoid(int16_t x);
 int16_t Qs16Tanh(int16_t x);
 
-#define SHELFCAST_QS16_LSTM_CELL_VARIANT(fn, activation) \
+#define SHELFCAST_QS16_LSTM_CELL_VARIANT(fn) \
   void fn(const Qs16LstmCellParams&, const int32_t*, const int32_t*, int16_t*, int16_t*);
 #include "kernels/qs16-lstm-cell/qs16-lstm-cell.inc"
 #undef SHELFCAST_QS16_LSTM_CELL_VARIANT

@@ -55,9 +55,17 @@ inline int16_t Lookup(const std::array<int16_t, 513>& table, int16_t x) {
 // gives; the unit test checks it).
 constexpr FixedMultiplier kHardSigmoidSlope{1717986918, 1};
 
-template <int16_t (*RA)(int16_t)>
-void CellScalar(const Qs16LstmCellParams& p, const int32_t* acc_x, const int32_t* acc_h, int16_t* c,
-                int16_t* h) {
+}  // namespace
+
+int16_t Qs16Sigmoid(int16_t x) { return Lookup(kSigmoidTable, x); }
+int16_t Qs16Tanh(int16_t x) { return Lookup(kTanhTable, x); }
+int16_t Qs16HardSigmoid(int16_t x) {
+  const int64_t y = 16384 + Rescale(x, kHardSigmoidSlope);
+  return static_cast<int16_t>(y < 0 ? 0 : (y > 32767 ? 32767 : y));
+}
+
+void qs16_lstm_cell__scalar(const Qs16LstmCellParams& p, const int32_t* acc_x, const int32_t* acc_h, int16_t* c,
+                            int16_t* h) {
   const size_t units = p.units;
   const int frac = p.cell_frac_bits;
   auto gate = [&](size_t j) {
@@ -65,6 +73,7 @@ void CellScalar(const Qs16LstmCellParams& p, const int32_t* acc_x, const int32_t
                       p.bias[j];
     return static_cast<int16_t>(SaturateInt16(g));
   };
+  const auto RA = [&](int16_t x) -> int32_t { return p.hard_sigmoid ? Qs16HardSigmoid(x) : Qs16Sigmoid(x); };
   for (size_t u = 0; u < units; ++u) {
     const int32_t i = RA(gate(u));
     const int32_t f = RA(gate(units + u));
@@ -86,25 +95,6 @@ void CellScalar(const Qs16LstmCellParams& p, const int32_t* acc_x, const int32_t
     const int64_t hq = Rescale(o * t, p.hidden_multiplier);  // o tanh(c') in Q0.30 -> h_q
     h[u] = static_cast<int16_t>(hq > 127 ? 127 : (hq < -127 ? -127 : hq));
   }
-}
-
-}  // namespace
-
-int16_t Qs16Sigmoid(int16_t x) { return Lookup(kSigmoidTable, x); }
-int16_t Qs16Tanh(int16_t x) { return Lookup(kTanhTable, x); }
-int16_t Qs16HardSigmoid(int16_t x) {
-  const int64_t y = 16384 + Rescale(x, kHardSigmoidSlope);
-  return static_cast<int16_t>(y < 0 ? 0 : (y > 32767 ? 32767 : y));
-}
-
-void qs16_lstm_cell_sigmoid__scalar(const Qs16LstmCellParams& p, const int32_t* acc_x, const int32_t* acc_h,
-                                    int16_t* c, int16_t* h) {
-  CellScalar<Qs16Sigmoid>(p, acc_x, acc_h, c, h);
-}
-
-void qs16_lstm_cell_hard_sigmoid__scalar(const Qs16LstmCellParams& p, const int32_t* acc_x,
-                                         const int32_t* acc_h, int16_t* c, int16_t* h) {
-  CellScalar<Qs16HardSigmoid>(p, acc_x, acc_h, c, h);
 }
 
 }  // namespace shelfcast

@@ -22,12 +22,12 @@ static const Qs8GemmVariant& ByName(const char* name) {
 }
 
 const Qs8GemmVariant& Qs8GemmForGemv(bool use_simd) {
-  if (!use_simd || !SHELFCAST_HAVE_SIMD) return ByName("qs8_gemm_ukernel_1x4__scalar");
+  if (!use_simd || !SHELFCAST_HAVE_SIMD) return Qs8GemmReference();
   return ByName("qs8_gemm_ukernel_1x16__simd");
 }
 
 const Qs8GemmVariant& Qs8GemmForBatch(bool use_simd) {
-  if (!use_simd || !SHELFCAST_HAVE_SIMD) return ByName("qs8_gemm_ukernel_4x4__scalar");
+  if (!use_simd || !SHELFCAST_HAVE_SIMD) return Qs8GemmReference();
   return ByName("qs8_gemm_ukernel_4x8__simd");
 }
 

@@ -30,9 +30,4 @@ void qs8_gemm_ukernel_1x4__scalar(size_t mr, size_t nc, size_t kc, const int16_t
   GemmScalar<1, 4>(mr, nc, kc, a, a_stride, w, c, c_stride);
 }
 
-void qs8_gemm_ukernel_4x4__scalar(size_t mr, size_t nc, size_t kc, const int16_t* a, size_t a_stride,
-                                  const int8_t* w, int32_t* c, size_t c_stride) {
-  GemmScalar<4, 4>(mr, nc, kc, a, a_stride, w, c, c_stride);
-}
-
 }  // namespace shelfcast

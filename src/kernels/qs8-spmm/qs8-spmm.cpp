@@ -37,7 +37,8 @@ int8_t At(const int8_t* w, size_t k, size_t nc, size_t row, size_t col) {
   return row < k ? w[row * nc + col] : 0;
 }
 
-bool UnitNonZero(const int8_t* w, size_t k, size_t nc, size_t row, size_t j0, size_t n) {
+// Load-time helper, kept out of line (wasm bytes).
+__attribute__((noinline)) bool UnitNonZero(const int8_t* w, size_t k, size_t nc, size_t row, size_t j0, size_t n) {
   for (size_t j = 0; j < n; ++j)
     if (At(w, k, nc, row, j0 + j) != 0 || At(w, k, nc, row + 1, j0 + j) != 0) return true;
   return false;
@@ -60,20 +61,22 @@ Qs8SpmmWeights PackQs8SpmmWeights(size_t nr, size_t k, size_t nc, const int8_t* 
   p.kc = (k + 1) & ~static_cast<size_t>(1);
   p.nc = nc;
   p.entries = CountQs8SpmmEntries(nr, k, nc, w);
-  p.index.reserve((nc + nr - 1) / nr + p.entries);
-  p.w.reserve(p.entries * 2 * nr);
+  p.index.assign((nc + nr - 1) / nr + p.entries, 0);
+  p.w.assign(p.entries * 2 * nr, 0);
+  uint32_t* index = p.index.data();
+  int8_t* out = p.w.data();
   for (size_t j0 = 0; j0 < nc; j0 += nr) {
     const size_t n = nc - j0 < nr ? nc - j0 : nr;
-    const size_t count_at = p.index.size();
-    p.index.push_back(0);
+    uint32_t* count = index++;
     for (size_t row = 0; row < k; row += 2) {
       if (!UnitNonZero(w, k, nc, row, j0, n)) continue;
-      p.index.push_back(static_cast<uint32_t>(row));
-      for (size_t j = 0; j < nr; ++j) {
-        p.w.push_back(j < n ? At(w, k, nc, row, j0 + j) : 0);
-        p.w.push_back(j < n ? At(w, k, nc, row + 1, j0 + j) : 0);
+      *index++ = static_cast<uint32_t>(row);
+      for (size_t j = 0; j < n; ++j) {
+        out[2 * j] = At(w, k, nc, row, j0 + j);
+        out[2 * j + 1] = At(w, k, nc, row + 1, j0 + j);
       }
-      ++p.index[count_at];
+      out += 2 * nr;
+      ++*count;
     }
   }
   return p;

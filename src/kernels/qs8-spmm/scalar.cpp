@@ -32,9 +32,4 @@ void qs8_spmm_ukernel_1x1__scalar(size_t mr, size_t nc, const int16_t* a, size_t
   SpmmScalar<1>(mr, nc, a, a_stride, index, w, c, c_stride);
 }
 
-void qs8_spmm_ukernel_1x4__scalar(size_t mr, size_t nc, const int16_t* a, size_t a_stride,
-                                  const uint32_t* index, const int8_t* w, int32_t* c, size_t c_stride) {
-  SpmmScalar<4>(mr, nc, a, a_stride, index, w, c, c_stride);
-}
-
 }  // namespace shelfcast
