@@ -51,7 +51,7 @@ inline std::vector<int8_t> ToInt8(const std::vector<float>& w) {
 inline std::vector<KernelCase> MakeKernelCases(size_t hidden, size_t inputs, const std::vector<size_t>& rows) {
   const size_t k = inputs + hidden, n = 4 * hidden;
   struct Data {
-    std::vector<float> a, c, bias, gates, cell, h;
+    std::vector<float> a, c, bias, gates, cell, h, vcvt_out;
     std::vector<int16_t> aq, hq, c16;
     std::vector<int32_t> acc, acc2;
     std::vector<FixedMultiplier> mult;
@@ -72,6 +72,7 @@ inline std::vector<KernelCase> MakeKernelCases(size_t hidden, size_t inputs, con
   d->acc2.resize(n, 1000);
   d->gates.resize(n);
   for (float& x : d->gates) x = 2.f * u(rng);
+  d->vcvt_out.resize(n, 0.f);
   d->cell.resize(hidden, 0.5f);
   d->h.resize(hidden);
   d->hq.resize(hidden);
@@ -144,7 +145,7 @@ inline std::vector<KernelCase> MakeKernelCases(size_t hidden, size_t inputs, con
       cases.push_back({"qs8-vcvt", v.name, m, [d, &v, m, hidden, n] {
                          for (size_t i = 0; i < m; ++i) {
                            const float s = v.quantize(hidden, d->a.data() + i * hidden, d->aq.data());
-                           v.dequantize_accumulate(n, d->acc.data(), s, d->bias.data(), d->gates.data());
+                           v.dequantize_accumulate(n, d->acc.data(), s, d->bias.data(), d->vcvt_out.data());
                          }
                        }});
     }

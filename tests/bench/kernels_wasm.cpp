@@ -1,6 +1,6 @@
 // The kernel benchmark cases (kernel_cases.h) timed in WebAssembly under Node, where
 // Google Benchmark does not build: build the wasm tree with -DSHELFCAST_BUILD_BENCH=ON
-// and run `node build/wasm/tests/bench/shelfcast_kernels_wasm.js [hidden] [rounds]`.
+// and run `node build/wasm/tests/bench/shelfcast_kernels_wasm.cjs [hidden] [rounds]`.
 // Per case: warm-up until V8 has tiered the code up, then `rounds` timed rounds of
 // ~5 ms each interleaved across cases (machine load hits every case alike); prints the
 // median time per call, the spread (min..max of the rounds) and the ratio to the dense
@@ -52,9 +52,9 @@ int main(int argc, char** argv) {
     const char* pick = cases[i].m == 1 ? "f32_gemm_ukernel_1x16__simd" : "f32_gemm_ukernel_6x8__simd";
     if (cases[i].name == pick) dense[cases[i].m] = median[i];
   }
-  std::printf("LSTM-%zu step, wasm: median us per call (min..max over %d rounds), speed-up vs the dense float kernel\n\n",
-              hidden, rounds);
-  std::printf("| family | variant | rows | us per call | spread | vs dense f32 |\n|---|---|---|---|---|---|\n");
+  std::printf("LSTM-%zu step, wasm: us per call, median and min..max over %d rounds; speed-up = dense f32 median /"
+              " median (the dense f32 kernel the runtime uses at that row count)\n\n", hidden, rounds);
+  std::printf("| family | variant | rows | median us | min..max | speed-up |\n|---|---|---|---|---|---|\n");
   for (size_t i = 0; i < cases.size(); ++i) {
     std::vector<double> s = samples[i];
     std::sort(s.begin(), s.end());
