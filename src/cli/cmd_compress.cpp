@@ -1,11 +1,15 @@
-// shelfcast compress int8 --model IN [--mode dynamic|full-integer] [--calibration FILE] --out OUT
+// shelfcast compress int8 --model IN [--mode dynamic|full-integer]
+//                         [--calibration FILE | --calibration-csv SALES [--calibration-count N]] --out OUT
 // shelfcast compress sparse --model IN [--prune FRACTION [--block N]] --out OUT
 //
 // int8: post-training quantisation (compress/compress.h, QuantizeInt8); full-integer
-// adds static activation scales calibrated on the windows of FILE (one window per line:
-// comma-separated sales, optionally preceded by the first forecast day YYYY-MM-DD).
-// Tensors with enough zeros are stored sparse. sparse: re-encodes the weights sparse
-// where smaller, after an optional one-shot magnitude pruning (no fine-tuning).
+// adds static activation scales calibrated either on the windows of FILE (one window per
+// line: comma-separated sales, optionally preceded by the first forecast day YYYY-MM-DD)
+// or on N training windows of a sales CSV (the protocol's training period, eval/protocol.h,
+// taken evenly). Tensors with enough zeros are stored sparse. sparse: re-encodes the
+// weights sparse where smaller, after an optional one-shot magnitude pruning (no
+// fine-tuning).
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/cli_util.h"
@@ -13,13 +17,16 @@
 #include "compress/compress.h"
 #include "core/file.h"
 #include "core/limits.h"
+#include "data/csv.h"
+#include "eval/protocol.h"
 #include "format/encoding.h"
 
 namespace shelfcast::cli {
 namespace {
 
 struct Int8Args {
-  std::string model, mode = "dynamic", calibration, out;
+  std::string model, mode = "dynamic", calibration, calibration_csv, out;
+  size_t calibration_count = 1000;
 };
 
 struct SparseArgs {
@@ -43,7 +50,8 @@ void RunInt8(const Int8Args& args) {
   QuantizeOptions options;
   if (args.mode == "full-integer") {
     options.mode = QuantizeMode::kFullInteger;
-    if (args.calibration.empty()) throw CommandError("--mode full-integer needs --calibration FILE (training windows)");
+    if (args.calibration.empty() && args.calibration_csv.empty())
+      throw CommandError("--mode full-integer needs --calibration FILE or --calibration-csv SALES (training windows)");
   } else if (args.mode != "dynamic") {
     throw CommandError("--mode takes dynamic or full-integer, not '" + args.mode + "'");
   }
@@ -53,6 +61,18 @@ void RunInt8(const Int8Args& args) {
         ParseCalibrationWindows(std::string(bytes.begin(), bytes.end()), model.window);
     Check(windows.status().WithContext(args.calibration));
     options.calibration = std::move(windows).value();
+  }
+  if (!args.calibration_csv.empty()) {
+    const SalesData data = Check(ReadSalesCsvFile(args.calibration_csv));
+    ProtocolOptions protocol;
+    protocol.window = model.window;
+    const ProtocolSplit split = Check(MakeProtocolSplit(data, protocol));
+    const WindowSet& train = split.train;
+    const size_t n = std::min(args.calibration_count, train.size());
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = k * train.size() / n;  // evenly over series and days
+      options.calibration.push_back({std::vector<float>(train.input(i), train.input(i) + train.window), train.target_days[i]});
+    }
   }
   const Model out = Check(QuantizeInt8(model, options));
   PrintSummary(out, in_bytes, SaveModelFile(out, args.out), args.out);
@@ -77,6 +97,9 @@ void RegisterCompress(CLI::App& app) {
   q->add_option("--model", int8->model, "Input model file")->required();
   q->add_option("--mode", int8->mode, "dynamic (int8 weights, float cell) or full-integer (integer LSTM)");
   q->add_option("--calibration", int8->calibration, "Windows for full-integer calibration (one per line)");
+  q->add_option("--calibration-csv", int8->calibration_csv, "Sales CSV: calibrate on the protocol's training windows");
+  q->add_option("--calibration-count", int8->calibration_count, "Training windows taken from the CSV (default 1000)")
+      ->check(CLI::Range(1, 1000000));
   q->add_option("--out", int8->out, "Output model file")->required();
   q->callback([int8] { RunInt8(*int8); });
 
