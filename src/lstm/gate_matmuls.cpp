@@ -14,22 +14,28 @@ bool IsFloatFamily(Encoding e) {
   return e == Encoding::kF32 || e == Encoding::kF16 || e == Encoding::kSparseF32;
 }
 
-// Cost models: when do the stored zeros pay for the index overhead? Measured in wasm
-// under Node (docs/kernels.md) for LSTM-64: per (row, 4 columns), the dense SIMD
-// kernels cost ~0.40 ns (f32-gemm) and ~0.25 ns (qs8-gemm, per row pair: 0.5 ns); a
-// sparse SIMD entry ~0.63 ns (f32-spmm) / ~0.70 ns (qs8-spmm), plus ~3 ns per block of 4
-// columns. The scalar reference kernels (no SIMD) cost about one unit per multiply-add,
-// dense or sparse, plus about one for each stored index. Costs in units of 0.01 ns.
-bool F32SparseWins(bool simd, size_t k, size_t n, size_t entries) {
-  const size_t blocks = (n + 3) / 4;
-  if (!simd) return 2 * entries < k * n;
-  return 63 * entries + 300 * blocks < 40 * k * blocks;
-}
+// Cost models: when do the stored zeros pay for the index overhead? Measured for LSTM-64
+// in wasm under Node (tests/bench/kernels_wasm.cpp, docs/kernels.md), per row of [W; U]
+// (f32) or row pair (int8) and block of 4 columns:
+//   batch 1 (1x4 sparse vs 1x16 dense kernels): dense ~0.25 ns (f32 and int8); a stored
+//     sparse entry ~0.55 ns (f32) / ~0.52 ns (int8), plus ~2 ns per block of 4 columns;
+//   batches, per row (4x4 sparse vs 4x8 dense): dense ~0.16 ns (f32) / ~0.18 ns (int8);
+//     an entry ~0.27 ns (f32) / ~0.30 ns (int8), plus ~1 ns per block.
+// The scalar reference kernels cost about one unit per multiply-add, dense or sparse,
+// plus about one per stored index. Costs in units of 0.01 ns; k counts rows (f32) or row
+// pairs (int8).
+struct SparseChoice {
+  bool gemv = false, batch = false;
+};
 
-bool Qs8SparseWins(bool simd, size_t kc, size_t n, size_t entries) {
+SparseChoice SparseWins(bool simd, bool int8, size_t k, size_t n, size_t entries) {
   const size_t blocks = (n + 3) / 4;
-  if (!simd) return 3 * entries < kc * n;
-  return 70 * entries + 300 * blocks < 50 * (kc / 2) * blocks;
+  if (!simd) {
+    const bool wins = (int8 ? 3 : 2) * entries < (int8 ? 2 : 1) * k * n;
+    return {wins, wins};
+  }
+  return {(int8 ? 52 : 55) * entries + 200 * blocks < 25 * k * blocks,
+          (int8 ? 30 : 27) * entries + 100 * blocks < (int8 ? 18 : 16) * k * blocks};
 }
 
 // [W; U] as one row-major float matrix (inputs + units rows).
@@ -40,36 +46,42 @@ std::vector<float> StackFloat(const Layer& layer) {
   return w;
 }
 
+// Batch 1 and batches each run f32-spmm or, where the cost model says the zeros do not
+// pay, the dense f32-gemm path on the same weights. The two f32-spmm variants read one
+// packing (both NR = 4, or both the NR = 1 reference).
 class SparseF32GateMatmul : public GateMatmul {
  public:
-  SparseF32GateMatmul(const Layer& layer, const std::vector<float>& stacked, const std::vector<float>& bias,
+  SparseF32GateMatmul(F32SpmmWeights packed, SparseChoice choice, std::unique_ptr<GateMatmul> dense,
                       const KernelOptions& options)
-      : gemv_(F32SpmmForGemv(options.use_simd)), batch_(F32SpmmForBatch(options.use_simd)) {
-    const size_t k = layer.inputs + layer.units, n = 4 * static_cast<size_t>(layer.units);
-    packed_gemv_ = PackF32SpmmWeights(gemv_.nr, k, n, stacked.data(), bias.data());
-    if (batch_.nr == gemv_.nr) {
-      packed_batch_ = packed_gemv_;
-    } else {
-      packed_batch_ = PackF32SpmmWeights(batch_.nr, k, n, stacked.data(), bias.data());
-    }
-  }
+      : gemv_(F32SpmmForGemv(options.use_simd)),
+        batch_(F32SpmmForBatch(options.use_simd)),
+        dense_gemv_(F32GemmForGemv(options.use_simd)),
+        dense_batch_(F32GemmForBatch(options.use_simd)),
+        choice_(choice),
+        packed_(std::move(packed)),
+        dense_(std::move(dense)) {}
 
   void Run(size_t m, const float* xh, size_t xh_stride, float* gates, size_t gates_stride) override {
-    if (m == 1) {
-      F32Spmm(gemv_, 1, xh, xh_stride, packed_gemv_, gates, gates_stride);
+    if (!(m == 1 ? choice_.gemv : choice_.batch)) {
+      dense_->Run(m, xh, xh_stride, gates, gates_stride);
     } else {
-      F32Spmm(batch_, m, xh, xh_stride, packed_batch_, gates, gates_stride);
+      F32Spmm(m == 1 ? gemv_ : batch_, m, xh, xh_stride, packed_, gates, gates_stride);
     }
   }
 
   std::string Describe() const override {
-    return JoinNames({gemv_.name, " (batch 1), ", batch_.name, " (batch)"});
+    return JoinNames({choice_.gemv ? gemv_.name : dense_gemv_.name, " (batch 1), ",
+                      choice_.batch ? batch_.name : dense_batch_.name, " (batch)"});
   }
 
  private:
   const F32SpmmVariant& gemv_;
   const F32SpmmVariant& batch_;
-  F32SpmmWeights packed_gemv_, packed_batch_;
+  const F32GemmVariant& dense_gemv_;   // what dense_ runs (MakeDenseF32GateMatmul's picks)
+  const F32GemmVariant& dense_batch_;
+  SparseChoice choice_;
+  F32SpmmWeights packed_;
+  std::unique_ptr<GateMatmul> dense_;  // null when both paths are sparse
 };
 
 // Rows handled together: bounds the scratch (allocated once, never in Run) while
@@ -177,37 +189,49 @@ Qs8Matrix Qs8Matrix::Make(const Tensor& t, const KernelOptions& options) {
   mat.kc_ = (static_cast<size_t>(t.rows) + 1) & ~size_t{1};
   mat.scales_ = t.scales;
   const std::vector<int8_t> w = ExpandInt8(t);
+  SparseChoice choice;
   if (t.encoding == Encoding::kSparseInt8) {
     const Qs8SpmmVariant& gemv = Qs8SpmmForGemv(options.use_simd);
     Qs8SpmmWeights packed = PackQs8SpmmWeights(gemv.nr, t.rows, t.cols, w.data());
-    if (Qs8SparseWins(options.use_simd && SHELFCAST_HAVE_SIMD, mat.kc_, t.cols, packed.entries)) {
+    choice = SparseWins(options.use_simd && SHELFCAST_HAVE_SIMD, true, mat.kc_ / 2, t.cols, packed.entries);
+    if (choice.gemv || choice.batch) {
       mat.spmm_gemv_ = &gemv;
       mat.spmm_batch_ = &Qs8SpmmForBatch(options.use_simd);
       mat.sparse_ = std::move(packed);
-      return mat;
     }
   }
-  mat.gemm_gemv_ = &Qs8GemmForGemv(options.use_simd);
-  mat.gemm_batch_ = &Qs8GemmForBatch(options.use_simd);
-  mat.dense_gemv_ = PackQs8GemmWeights(mat.gemm_gemv_->nr, t.rows, t.cols, w.data());
-  if (mat.gemm_batch_->nr != mat.gemm_gemv_->nr)
-    mat.dense_batch_ = PackQs8GemmWeights(mat.gemm_batch_->nr, t.rows, t.cols, w.data());
+  if (!choice.gemv) {
+    mat.gemm_gemv_ = &Qs8GemmForGemv(options.use_simd);
+    mat.dense_gemv_ = PackQs8GemmWeights(mat.gemm_gemv_->nr, t.rows, t.cols, w.data());
+  }
+  if (!choice.batch) {
+    mat.gemm_batch_ = &Qs8GemmForBatch(options.use_simd);
+    if (mat.gemm_gemv_ && mat.gemm_batch_->nr == mat.gemm_gemv_->nr) {
+      mat.batch_uses_gemv_packing_ = true;
+    } else {
+      mat.dense_batch_ = PackQs8GemmWeights(mat.gemm_batch_->nr, t.rows, t.cols, w.data());
+    }
+  }
   return mat;
 }
 
 void Qs8Matrix::Run(size_t m, const int16_t* a, size_t a_stride, int32_t* c, size_t c_stride) const {
-  if (gemm_gemv_ == nullptr) {
-    Qs8Spmm(m == 1 ? *spmm_gemv_ : *spmm_batch_, m, a, a_stride, sparse_, c, c_stride);
-  } else if (m == 1 || dense_batch_.w.empty()) {
-    Qs8Gemm(m == 1 ? *gemm_gemv_ : *gemm_batch_, m, a, a_stride, dense_gemv_, c, c_stride);
+  if (m == 1) {
+    if (gemm_gemv_) {
+      Qs8Gemm(*gemm_gemv_, m, a, a_stride, dense_gemv_, c, c_stride);
+    } else {
+      Qs8Spmm(*spmm_gemv_, m, a, a_stride, sparse_, c, c_stride);
+    }
+  } else if (gemm_batch_) {
+    Qs8Gemm(*gemm_batch_, m, a, a_stride, batch_uses_gemv_packing_ ? dense_gemv_ : dense_batch_, c, c_stride);
   } else {
-    Qs8Gemm(*gemm_batch_, m, a, a_stride, dense_batch_, c, c_stride);
+    Qs8Spmm(*spmm_batch_, m, a, a_stride, sparse_, c, c_stride);
   }
 }
 
 std::string Qs8Matrix::Describe() const {
-  return gemm_gemv_ ? JoinNames({gemm_gemv_->name, " / ", gemm_batch_->name})
-                    : JoinNames({spmm_gemv_->name, " / ", spmm_batch_->name});
+  return JoinNames({gemm_gemv_ ? gemm_gemv_->name : spmm_gemv_->name, " / ",
+                    gemm_batch_ ? gemm_batch_->name : spmm_batch_->name});
 }
 
 std::string JoinNames(std::initializer_list<const char*> names) {
@@ -218,12 +242,16 @@ std::string JoinNames(std::initializer_list<const char*> names) {
 
 Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, const KernelOptions& options) {
   const std::vector<float> stacked = StackFloat(layer);
-  const size_t k = layer.inputs + layer.units, n = 4 * static_cast<size_t>(layer.units);
-  const bool simd = options.use_simd && SHELFCAST_HAVE_SIMD;
-  const size_t entries = CountF32SpmmEntries(F32SpmmForGemv(options.use_simd).nr, k, n, stacked.data());
-  if (!F32SparseWins(simd, k, n, entries)) return MakeDenseF32GateMatmul(layer, options);
   const std::vector<float> bias = ExpandFloat(*layer.Find(TensorRole::kBias));
-  return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(layer, stacked, bias, options));
+  const size_t k = layer.inputs + layer.units, n = 4 * static_cast<size_t>(layer.units);
+  F32SpmmWeights packed = PackF32SpmmWeights(F32SpmmForGemv(options.use_simd).nr, k, n, stacked.data(), bias.data());
+  const SparseChoice choice = SparseWins(options.use_simd && SHELFCAST_HAVE_SIMD, false, k, n, packed.entries);
+  std::unique_ptr<GateMatmul> dense;
+  if (!choice.gemv || !choice.batch) {
+    SHELFCAST_ASSIGN_OR_RETURN(dense, MakeDenseF32GateMatmul(layer, options));
+    if (!choice.gemv && !choice.batch) return dense;
+  }
+  return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(std::move(packed), choice, std::move(dense), options));
 }
 
 Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const KernelOptions& options) {

@@ -34,9 +34,9 @@ Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, 
 Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const KernelOptions& options);
 
 // One int8 weight matrix (rows x cols, int8 or sparse-int8) packed for the int8 kernels:
-// qs8-spmm when its cost model (gate_matmuls.cpp) favours the stored zeros, else qs8-gemm.
-// The qs8-spmm batch variant reads its batch-1 variant's packing (both NR = 4, or both
-// the NR = 1 reference); qs8-gemm's two variants each get their own.
+// for batch 1 and for batches separately, qs8-spmm when its cost model (gate_matmuls.cpp)
+// favours the stored zeros, else qs8-gemm. The qs8-spmm variants share one packing (both
+// NR = 4, or both the NR = 1 reference), as do qs8-gemm's when their NR agree.
 class Qs8Matrix {
  public:
   static Qs8Matrix Make(const Tensor& t, const KernelOptions& options);
@@ -49,8 +49,9 @@ class Qs8Matrix {
  private:
   size_t kc_ = 0;
   std::vector<float> scales_;
-  const Qs8GemmVariant* gemm_gemv_ = nullptr;  // null: sparse
+  const Qs8GemmVariant* gemm_gemv_ = nullptr;  // null: that path runs qs8-spmm
   const Qs8GemmVariant* gemm_batch_ = nullptr;
+  bool batch_uses_gemv_packing_ = false;
   const Qs8SpmmVariant* spmm_gemv_ = nullptr;
   const Qs8SpmmVariant* spmm_batch_ = nullptr;
   Qs8GemmWeights dense_gemv_, dense_batch_;
