@@ -10,7 +10,9 @@
 int main(int argc, char** argv) {
   static const std::vector<shelfcast::bench::KernelCase> cases = shelfcast::bench::MakeKernelCases(64, 1, {1, 128});
   for (const auto& c : cases) {
-    benchmark::RegisterBenchmark((c.family + "/" + c.name + "/m=" + std::to_string(c.m)).c_str(),
+    std::string name = c.family + "/" + c.name + "/m=" + std::to_string(c.m);
+    for (char& ch : name) ch = ch == ' ' ? '_' : ch;  // one token per name in the console table
+    benchmark::RegisterBenchmark(name.c_str(),
                                  [&c](benchmark::State& state) {
                                    for (auto _ : state) c.run();
                                  });
