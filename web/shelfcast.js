@@ -7,6 +7,10 @@
 //   const many = model.forecastBatch(windows /* Float32Array n*window */, { dates, horizon: 7 });
 //   model.dispose();
 //
+//   const data = engine.parseSalesCsv(await file.text());   // the CLI's CSV reader
+//   const table = engine.evaluateProtocol(data, { models: [{ name: 'lstm64', model }] });
+//   table.rows[0].mape;                                      // equals `shelfcast eval`
+//
 // Inputs are raw sales; outputs are sales. Errors (a corrupt model file, a wrong window
 // length, a NaN in a window) throw ShelfcastError with the engine's message.
 import createShelfcastEngine from './shelfcast-engine.js';
@@ -95,6 +99,233 @@ export class Engine {
     if (!response.ok) throw new ShelfcastError(`${url}: HTTP ${response.status}`);
     return this.loadModel(new Uint8Array(await response.arrayBuffer()), options);
   }
+
+  // ---- Sales data, the protocol, baselines and metrics: the C++ of `shelfcast eval`,
+  // so the page's numbers equal the CLI's to the last digit. ----
+
+  /**
+   * Parses a sales CSV (date,store,item,sales or date,series,value; see docs/data.md).
+   * `input`: a string, Uint8Array or ArrayBuffer, streamed through the parser in 1 MiB
+   * chunks. Options: lenient (skip bad lines), maxMessages (lenient: messages kept),
+   * maxBytes (lower the byte cap). Returns { format, rows, skipped, skippedMessages,
+   * series: [{ key, store, item, firstDay, values: Float32Array }] }. Throws
+   * ShelfcastError with the reader's message ('line 17, column "sales": ...').
+   */
+  parseSalesCsv(input, { lenient = false, maxMessages = 10, maxBytes = 0 } = {}) {
+    const m = this._m;
+    const handle = new m.CsvParserHandle(lenient, maxMessages, maxBytes);
+    const chunk = 1 << 20;
+    let buffer = 0;
+    try {
+      if (typeof input === 'string') {
+        // A UTF-16 unit encodes to at most 3 UTF-8 bytes; never split a surrogate pair.
+        buffer = alloc(m, 3 * chunk);
+        const encoder = new TextEncoder();
+        for (let pos = 0; pos < input.length; ) {
+          let end = Math.min(input.length, pos + chunk);
+          const last = input.charCodeAt(end - 1);
+          if (end < input.length && last >= 0xd800 && last <= 0xdbff) end--;
+          const { written } = encoder.encodeInto(input.substring(pos, end), m.HEAPU8.subarray(buffer, buffer + 3 * chunk));
+          check(handle.feed(buffer, written));
+          pos = end;
+        }
+      } else {
+        const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+        buffer = alloc(m, chunk);
+        for (let pos = 0; pos < bytes.length; pos += chunk) {
+          const part = bytes.subarray(pos, pos + chunk);
+          m.HEAPU8.set(part, buffer);
+          check(handle.feed(buffer, part.length));
+        }
+      }
+      const result = handle.finish();
+      check(result.error);
+      return result;
+    } finally {
+      if (buffer) m._free(buffer);
+      handle.delete();
+    }
+  }
+
+  /**
+   * The protocol split of parsed sales (store-item: the stores x items selected; generic:
+   * every series). Options (defaults = the article protocol): stores [1..5], items
+   * [1..10], window 30, horizon 1, testFirst '2017-01-01', testLast '2017-12-31',
+   * validationDays 92. Returns { series (indices into data.series), window, horizon,
+   * train: {count}, validation: {count}, test: { count, window, horizon, inputs
+   * (count*window), targets (count*horizon), targetDays: Int32Array, series: Uint32Array } }.
+   */
+  protocolSplit(data, options = {}) {
+    const o = { ...PROTOCOL_DEFAULTS, ...options };
+    const p = pack(data);
+    return withHeap(this._m, [p.meta, p.values], (meta, values) => {
+      const r = this._m.protocolSplit(p.format, meta, p.count, values, p.total, p.keys, Array.from(o.stores),
+        Array.from(o.items), o.window, o.horizon, dayNumber(o.testFirst), dayNumber(o.testLast), o.validationDays);
+      check(r.error);
+      return r;
+    });
+  }
+
+  /**
+   * Forecasts of a test set by a baseline: 'naive', 'seasonal-naive', 'weekday-mean',
+   * 'weekday-mean:K' or 'true-mean' (the generator's oracle). `test` is protocolSplit(...).test
+   * (or any { targets, targetDays, series, horizon }); returns a Float32Array
+   * count*horizon.
+   */
+  baseline(name, data, test) {
+    const p = pack(data);
+    const t = testArrays(test);
+    return withHeap(this._m, [p.meta, p.values, t.targets, t.targetDays, t.series, t.targets.byteLength],
+      (meta, values, targets, days, series, out) => {
+        check(this._m.baseline(name, p.format, meta, p.count, values, p.total, p.keys, t.count, t.horizon, targets,
+          days, series, out));
+        return this._m.HEAPF32.slice(out >> 2, (out >> 2) + t.targets.length);
+      });
+  }
+
+  /** { id, label, oracle } of a baseline name; throws on an unknown name. */
+  describeBaseline(name) {
+    const r = this._m.describeBaseline(name);
+    check(r.error);
+    return r;
+  }
+
+  /**
+   * MAPE (over actuals > 0 only), sMAPE, WAPE (all in %), MAE, RMSE of forecast vs
+   * actual: { mape, smape, wape, mae, rmse, count, mapeCount }.
+   */
+  metrics(actual, forecast) {
+    const a = Float32Array.from(actual);
+    const f = Float32Array.from(forecast);
+    if (a.length !== f.length) throw new ShelfcastError(`${a.length} actuals but ${f.length} forecasts`);
+    return withHeap(this._m, [a, f], (pa, pf) => this._m.metrics(pa, pf, a.length));
+  }
+
+  /**
+   * Pooled and per-series metrics of forecasts (count*horizon) of a test set:
+   * { pooled, perSeries: [{ series, key?, ...metrics }] }; keys when `data` is given.
+   */
+  score(test, forecasts, data) {
+    const t = testArrays(test);
+    const f = Float32Array.from(forecasts);
+    if (f.length !== t.targets.length) throw new ShelfcastError(`${f.length} forecasts for ${t.targets.length} targets`);
+    const r = withHeap(this._m, [t.targets, t.targetDays, t.series, f], (targets, days, series, pf) =>
+      this._m.score(t.count, t.horizon, targets, days, series, pf));
+    check(r.error);
+    if (data) for (const s of r.perSeries) s.key = data.series[s.series].key;
+    return r;
+  }
+
+  /**
+   * The protocol's results table, like `shelfcast eval --json`: every model (each with
+   * a split of its own window, on the same test pairs) and baseline.
+   * Options: models [{ name, model }], baselines (default naive, seasonal-naive,
+   * weekday-mean:4), trueMean (add the oracle), and protocolSplit's options.
+   * Returns { protocol: { series, window, horizon, examples, pairs }, rows: [{ name, kind,
+   * id, window?, mape, smape, wape, mae, rmse, n, mapeN, perSeries }] }.
+   */
+  evaluateProtocol(data, { models = [], baselines = DEFAULT_BASELINES, trueMean = false, ...options } = {}) {
+    const split = this.protocolSplit(data, options);
+    const test = split.test;
+    const rows = [];
+    const row = (name, kind, id, evaluation, extra = {}) => {
+      const { pooled, perSeries } = evaluation;
+      rows.push({ name, kind, id, ...extra, mape: pooled.mape, smape: pooled.smape, wape: pooled.wape, mae: pooled.mae,
+        rmse: pooled.rmse, n: pooled.count, mapeN: pooled.mapeCount, perSeries });
+    };
+    for (const { name, model } of models) {
+      const own = model.window === test.window ? split : this.protocolSplit(data, { ...options, window: model.window });
+      const t = own.test;
+      if (t.count !== test.count || t.targetDays.some((d, i) => d !== test.targetDays[i])) {
+        throw new ShelfcastError(`${name}: with its window of ${model.window} days the test has ${t.count} examples, not ${test.count}`);
+      }
+      const forecasts = model.forecastBatch(t.inputs, { dates: model.needsDates ? t.targetDays : undefined, horizon: t.horizon });
+      row(name, 'model', name, this.score(t, forecasts, data), { window: model.window });
+    }
+    const names = trueMean ? [...baselines, 'true-mean'] : baselines;
+    for (const name of names) {
+      const b = this.describeBaseline(name);
+      row(b.label, b.oracle ? 'oracle' : 'baseline', b.id, this.score(test, this.baseline(b.id, data, test), data));
+    }
+    return {
+      protocol: { series: split.series.length, window: split.window, horizon: split.horizon, examples: test.count,
+        pairs: test.targets.length },
+      rows,
+    };
+  }
+}
+
+const PROTOCOL_DEFAULTS = {
+  stores: [1, 2, 3, 4, 5],
+  items: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  window: 30,
+  horizon: 1,
+  testFirst: '2017-01-01',
+  testLast: '2017-12-31',
+  validationDays: 92,
+};
+const DEFAULT_BASELINES = ['naive', 'seasonal-naive', 'weekday-mean:4'];
+
+function check(error) {
+  if (error) throw new ShelfcastError(error);
+}
+
+function alloc(m, bytes) {
+  const ptr = m._malloc(Math.max(1, bytes));
+  if (!ptr) throw new ShelfcastError(`out of memory: ${bytes} bytes`);
+  return ptr;
+}
+
+// Copies typed arrays into the heap (a number reserves that many bytes), calls fn with
+// their addresses, frees them. Heap views are re-read after every call: memory may grow.
+function withHeap(m, arrays, fn) {
+  const ptrs = [];
+  try {
+    for (const a of arrays) {
+      const bytes = typeof a === 'number' ? a : a.byteLength;
+      const ptr = alloc(m, bytes);
+      ptrs.push(ptr);
+      if (typeof a !== 'number') m.HEAPU8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ptr);
+    }
+    return fn(...ptrs);
+  } finally {
+    for (const ptr of ptrs) m._free(ptr);
+  }
+}
+
+// Sales data as the bindings take it (cached per data object).
+const packs = new WeakMap();
+function pack(data) {
+  let p = packs.get(data);
+  if (p) return p;
+  const n = data.series.length;
+  const meta = new Int32Array(4 * n);
+  let total = 0;
+  data.series.forEach((s, i) => {
+    meta.set([s.firstDay, s.values.length, s.store ?? 0, s.item ?? 0], 4 * i);
+    total += s.values.length;
+  });
+  const values = new Float32Array(total);
+  let at = 0;
+  for (const s of data.series) {
+    values.set(s.values, at);
+    at += s.values.length;
+  }
+  p = { format: data.format === 'generic' ? 1 : 0, meta, values, keys: data.series.map((s) => s.key), count: n, total };
+  packs.set(data, p);
+  return p;
+}
+
+function testArrays(test) {
+  const targets = Float32Array.from(test.targets);
+  const targetDays = Int32Array.from(test.targetDays, dayNumber);
+  const series = Uint32Array.from(test.series);
+  const horizon = test.horizon ?? 1;
+  const count = targetDays.length;
+  if (series.length !== count || targets.length !== count * horizon) {
+    throw new ShelfcastError(`a test set of ${count} examples needs ${count} series and ${count * horizon} targets`);
+  }
+  return { targets, targetDays, series, horizon, count };
 }
 
 export class Model {

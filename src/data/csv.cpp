@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <numeric>
-#include <unordered_map>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -135,9 +134,11 @@ struct SalesCsvParser::State {
   size_t skipped = 0;
   std::vector<std::string> messages;
   std::vector<Series> series;
-  std::unordered_map<uint64_t, uint32_t> by_store_item;
-  std::unordered_map<std::string, uint32_t> by_name;
-  std::string lookup;  // reused key buffer: no allocation per row
+  // Ordered maps: by_store_item iterates in (store, item) order, the output order, and
+  // std::map's code is already in the wasm module (a hash map would add ~4 KB). Rows of
+  // one series usually follow each other, so last_series answers most lookups.
+  std::map<uint64_t, uint32_t> by_store_item;
+  std::map<std::string, uint32_t, std::less<>> by_name;
   uint32_t last_series = UINT32_MAX;
 
   void Fail(Status status) {
@@ -299,13 +300,12 @@ struct SalesCsvParser::State {
 
     uint32_t index = last_series;
     if (index == UINT32_MAX || series[index].key != f[1]) {
-      lookup.assign(f[1].data(), f[1].size());
-      auto it = by_name.find(lookup);
+      auto it = by_name.find(f[1]);
       if (it == by_name.end()) {
         Series s;
-        s.key = lookup;
+        s.key = std::string(f[1]);
         if (!NewSeries(std::move(s), day, value, &index)) return;
-        by_name.emplace(lookup, index);
+        by_name.emplace(f[1], index);
         last_series = index;
         return;
       }
@@ -462,14 +462,13 @@ Result<SalesData> SalesCsvParser::Finish() {
   data.rows = st.rows;
   data.skipped_rows = st.skipped;
   data.skipped_messages = std::move(st.messages);
-  std::vector<uint32_t> order(st.series.size());
-  std::iota(order.begin(), order.end(), 0u);
+  // Store-item: (store, item) order, the map's order; generic: order of first appearance.
+  std::vector<uint32_t> order;
+  order.reserve(st.series.size());
   if (st.format == SalesFormat::kStoreItem) {
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      const Series& x = st.series[a];
-      const Series& y = st.series[b];
-      return x.store != y.store ? x.store < y.store : x.item < y.item;
-    });
+    for (const auto& entry : st.by_store_item) order.push_back(entry.second);
+  } else {
+    for (uint32_t i = 0; i < st.series.size(); ++i) order.push_back(i);
   }
   data.series.reserve(order.size());
   for (uint32_t i : order) {
