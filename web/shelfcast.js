@@ -138,9 +138,20 @@ export class Engine {
           check(handle.feed(buffer, part.length));
         }
       }
-      const result = handle.finish();
-      check(result.error);
-      return result;
+      check(handle.finish());
+      return withHeap(m, [24], (layout) => {
+        handle.layout(layout);
+        const [format, rows, skipped, messages, count, metaAddress] = words(m, layout, 6);
+        const meta = new Int32Array(m.HEAPU8.buffer, metaAddress, 5 * count).slice();
+        const series = [];
+        for (let i = 0; i < count; i++) {
+          const [firstDay, length, store, item, values] = meta.subarray(5 * i, 5 * i + 5);
+          series.push({ key: handle.key(i), store, item, firstDay,
+            values: new Float32Array(m.HEAPU8.buffer, values >>> 0, length).slice() });
+        }
+        const skippedMessages = Array.from({ length: messages }, (_, i) => handle.message(i));
+        return { format: format ? 'generic' : 'store-item', rows, skipped, skippedMessages, series };
+      });
     } finally {
       if (buffer) m._free(buffer);
       handle.delete();
@@ -158,12 +169,38 @@ export class Engine {
   protocolSplit(data, options = {}) {
     const o = { ...PROTOCOL_DEFAULTS, ...options };
     const p = pack(data);
-    return withHeap(this._m, [p.meta, p.values], (meta, values) => {
-      const r = this._m.protocolSplit(p.format, meta, p.count, values, p.total, p.keys, Array.from(o.stores),
-        Array.from(o.items), o.window, o.horizon, dayNumber(o.testFirst), dayNumber(o.testLast), o.validationDays);
-      check(r.error);
-      return r;
-    });
+    const stores = Int32Array.from(o.stores);
+    const items = Int32Array.from(o.items);
+    const m = this._m;
+    const handle = new m.SplitHandle();
+    try {
+      return withHeap(m, [p.meta, p.values, stores, items, 36], (meta, values, storesAt, itemsAt, layout) => {
+        check(handle.run(p.format, meta, p.count, values, p.total, p.keys, storesAt, stores.length, itemsAt,
+          items.length, o.window, o.horizon, dayNumber(o.testFirst), dayNumber(o.testLast), o.validationDays));
+        handle.layout(layout);
+        const w = words(m, layout, 9);
+        const buffer = m.HEAPU8.buffer;
+        const n = w[4];
+        return {
+          series: new Uint32Array(buffer, w[1], w[0]).slice(),
+          window: o.window,
+          horizon: o.horizon,
+          train: { count: w[2] },
+          validation: { count: w[3] },
+          test: {
+            count: n,
+            window: o.window,
+            horizon: o.horizon,
+            inputs: new Float32Array(buffer, w[5], n * o.window).slice(),
+            targets: new Float32Array(buffer, w[6], n * o.horizon).slice(),
+            targetDays: new Int32Array(buffer, w[7], n).slice(),
+            series: new Uint32Array(buffer, w[8], n).slice(),
+          },
+        };
+      });
+    } finally {
+      handle.delete();
+    }
   }
 
   /**
@@ -185,9 +222,9 @@ export class Engine {
 
   /** { id, label, oracle } of a baseline name; throws on an unknown name. */
   describeBaseline(name) {
-    const r = this._m.describeBaseline(name);
-    check(r.error);
-    return r;
+    const [id, label, oracle] = this._m.describeBaseline(name).split('\t');
+    check(id === '' ? label : '');
+    return { id, label, oracle: oracle === '1' };
   }
 
   /**
@@ -198,22 +235,37 @@ export class Engine {
     const a = Float32Array.from(actual);
     const f = Float32Array.from(forecast);
     if (a.length !== f.length) throw new ShelfcastError(`${a.length} actuals but ${f.length} forecasts`);
-    return withHeap(this._m, [a, f], (pa, pf) => this._m.metrics(pa, pf, a.length));
+    const m = this._m;
+    return withHeap(m, [a, f, 56], (pa, pf, out) => {
+      m.metrics(pa, pf, a.length, out);
+      return metricsAt(m, out);
+    });
   }
 
   /**
    * Pooled and per-series metrics of forecasts (count*horizon) of a test set:
-   * { pooled, perSeries: [{ series, key?, ...metrics }] }; keys when `data` is given.
+   * { pooled, perSeries: [{ series, key?, ...metrics }] } (perSeries by series index);
+   * keys when `data` is given.
    */
   score(test, forecasts, data) {
     const t = testArrays(test);
     const f = Float32Array.from(forecasts);
     if (f.length !== t.targets.length) throw new ShelfcastError(`${f.length} forecasts for ${t.targets.length} targets`);
-    const r = withHeap(this._m, [t.targets, t.targetDays, t.series, f], (targets, days, series, pf) =>
-      this._m.score(t.count, t.horizon, targets, days, series, pf));
-    check(r.error);
-    if (data) for (const s of r.perSeries) s.key = data.series[s.series].key;
-    return r;
+    const distinct = new Set(t.series).size;
+    const m = this._m;
+    return withHeap(m, [t.targets, t.targetDays, t.series, f, 8 * (7 + 8 * distinct)], (targets, days, series, pf, out) => {
+      check(m.score(t.count, t.horizon, targets, days, series, pf, distinct, out));
+      const pooled = metricsAt(m, out);
+      const perSeries = [];
+      for (let k = 0; k < distinct; k++) {
+        const at = out + 8 * (7 + 8 * k);
+        const index = new Float64Array(m.HEAPU8.buffer, at, 1)[0];
+        const one = { series: index, ...metricsAt(m, at + 8) };
+        if (data) one.key = data.series[index].key;
+        perSeries.push(one);
+      }
+      return { pooled, perSeries };
+    });
   }
 
   /**
@@ -266,6 +318,17 @@ const PROTOCOL_DEFAULTS = {
 };
 const DEFAULT_BASELINES = ['naive', 'seasonal-naive', 'weekday-mean:4'];
 
+// Copies of n uint32 words at a heap address.
+function words(m, address, n) {
+  return new Uint32Array(m.HEAPU8.buffer, address, n).slice();
+}
+
+// The 7 doubles the bindings write for one set of metrics.
+function metricsAt(m, address) {
+  const [mape, smape, wape, mae, rmse, count, mapeCount] = new Float64Array(m.HEAPU8.buffer, address, 7);
+  return { mape, smape, wape, mae, rmse, count, mapeCount };
+}
+
 function check(error) {
   if (error) throw new ShelfcastError(error);
 }
@@ -311,7 +374,8 @@ function pack(data) {
     values.set(s.values, at);
     at += s.values.length;
   }
-  p = { format: data.format === 'generic' ? 1 : 0, meta, values, keys: data.series.map((s) => s.key), count: n, total };
+  p = { format: data.format === 'generic' ? 1 : 0, meta, values, keys: data.series.map((s) => s.key).join('\n'), count: n,
+    total };
   packs.set(data, p);
   return p;
 }

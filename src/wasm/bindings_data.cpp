@@ -2,14 +2,18 @@
 // baselines, metrics) for web/shelfcast.js, so the page computes every number with the
 // same C++ as the CLI. Same conventions as bindings.cpp: bulk data crosses as heap
 // pointers, errors come back as strings ("" = success) and the JS wrapper throws.
+// Only numbers and strings cross (no emscripten::val): every val call site costs wasm
+// bytes, and a kiosk downloads them.
 //
 // Sales data crosses from JS as a pack: meta = int32 [first_day, length, store, item]
-// per series, values = the series' values back to back (float32), keys = JS strings.
+// per series, values = the series' values back to back (float32), keys = the series
+// keys joined by '\n'. Results go back as layouts: uint32 words (counts and heap
+// addresses, wasm32) that the JS side reads and copies before freeing the handle.
 #include <emscripten/bind.h>
-#include <emscripten/val.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -23,71 +27,57 @@
 namespace shelfcast {
 namespace {
 
-using emscripten::val;
-
 // Day numbers from JS are checked against this range before any date arithmetic
 // (1900..2199 is -25567..84000; the margin leaves room for windows and horizons).
 constexpr int32_t kMaxAbsDay = 1000000;
 
-template <typename T>
-val CopyToJs(const char* type, const std::vector<T>& v) {
-  return val::global(type).new_(emscripten::typed_memory_view(v.size(), v.data()));
+uint32_t Address(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+// 7 doubles: mape, smape, wape, mae, rmse, count, mape_count.
+void WriteMetrics(const Metrics& m, double* out) {
+  const double v[7] = {m.mape, m.smape, m.wape, m.mae, m.rmse, static_cast<double>(m.count),
+                       static_cast<double>(m.mape_count)};
+  std::memcpy(out, v, sizeof v);
 }
 
-val MetricsToJs(const Metrics& m) {
-  val o = val::object();
-  o.set("mape", m.mape);
-  o.set("smape", m.smape);
-  o.set("wape", m.wape);
-  o.set("mae", m.mae);
-  o.set("rmse", m.rmse);
-  o.set("count", static_cast<double>(m.count));
-  o.set("mapeCount", static_cast<double>(m.mape_count));
-  return o;
-}
-
-// The streaming CSV parser: JS feeds the text in chunks, then takes the result.
+// The streaming CSV parser, and after finish() the parsed data for JS to copy out.
 class CsvParserHandle {
  public:
-  CsvParserHandle(bool lenient, uint32_t max_messages, double max_bytes)
-      : parser_(MakeOptions(lenient, max_messages, max_bytes)) {}
+  CsvParserHandle(bool lenient, uint32_t max_messages, double max_bytes) : parser_(Options(lenient, max_messages, max_bytes)) {}
 
   std::string feed(uintptr_t bytes, size_t size) {
     const Status s = parser_.Feed(std::string_view(reinterpret_cast<const char*>(bytes), size));
     return s.ok() ? std::string() : s.message();
   }
 
-  // {error} or {format, rows, skipped, skippedMessages, series: [{key, store, item, firstDay, values}]}
-  val finish() {
+  std::string finish() {
     Result<SalesData> r = parser_.Finish();
-    val o = val::object();
-    if (!r.ok()) {
-      o.set("error", r.status().message());
-      return o;
+    if (!r.ok()) return r.status().message();
+    data_ = std::move(r).value();
+    for (const Series& s : data_.series) {
+      const uint32_t words[5] = {static_cast<uint32_t>(s.first_day), static_cast<uint32_t>(s.values.size()),
+                                 static_cast<uint32_t>(s.store), static_cast<uint32_t>(s.item), Address(s.values.data())};
+      meta_.insert(meta_.end(), words, words + 5);
     }
-    const SalesData& d = *r;
-    o.set("format", std::string(d.format == SalesFormat::kStoreItem ? "store-item" : "generic"));
-    o.set("rows", static_cast<double>(d.rows));
-    o.set("skipped", static_cast<double>(d.skipped_rows));
-    val messages = val::array();
-    for (const std::string& m : d.skipped_messages) messages.call<void>("push", m);
-    o.set("skippedMessages", messages);
-    val series = val::array();
-    for (const Series& s : d.series) {
-      val js = val::object();
-      js.set("key", s.key);
-      js.set("store", s.store);
-      js.set("item", s.item);
-      js.set("firstDay", s.first_day);
-      js.set("values", CopyToJs("Float32Array", s.values));
-      series.call<void>("push", js);
-    }
-    o.set("series", series);
-    return o;
+    return std::string();
+  }
+
+  // uint32 [format (0 store-item, 1 generic), rows, skipped, messages, series, meta address];
+  // meta: [first_day, length, store, item, values address] per series.
+  void layout(uintptr_t out) const {
+    const uint32_t words[6] = {data_.format == SalesFormat::kStoreItem ? 0u : 1u, static_cast<uint32_t>(data_.rows),
+                               static_cast<uint32_t>(data_.skipped_rows),
+                               static_cast<uint32_t>(data_.skipped_messages.size()),
+                               static_cast<uint32_t>(data_.series.size()), Address(meta_.data())};
+    std::memcpy(reinterpret_cast<void*>(out), words, sizeof words);
+  }
+  std::string key(size_t i) const { return i < data_.series.size() ? data_.series[i].key : std::string(); }
+  std::string message(size_t i) const {
+    return i < data_.skipped_messages.size() ? data_.skipped_messages[i] : std::string();
   }
 
  private:
-  static CsvOptions MakeOptions(bool lenient, uint32_t max_messages, double max_bytes) {
+  static CsvOptions Options(bool lenient, uint32_t max_messages, double max_bytes) {
     CsvOptions o;
     o.lenient = lenient;
     o.max_messages = max_messages;
@@ -96,28 +86,30 @@ class CsvParserHandle {
     return o;
   }
   SalesCsvParser parser_;
+  SalesData data_;
+  std::vector<uint32_t> meta_;
 };
 
 // Rebuilds SalesData from a pack; "" on success.
-std::string Unpack(int format, uintptr_t meta_ptr, size_t count, uintptr_t values_ptr, size_t total, const val& keys,
-                   SalesData* out) {
+std::string Unpack(int format, uintptr_t meta_ptr, size_t count, uintptr_t values_ptr, size_t total,
+                   const std::string& keys, SalesData* out) {
   if (count > limits::kMaxSeries) return "more than " + std::to_string(limits::kMaxSeries) + " series";
-  if (keys["length"].as<size_t>() != count) return "the pack has " + std::to_string(count) + " series but not as many keys";
   const int32_t* meta = reinterpret_cast<const int32_t*>(meta_ptr);
   const float* values = reinterpret_cast<const float*>(values_ptr);
   out->format = format == 0 ? SalesFormat::kStoreItem : SalesFormat::kGeneric;
   out->series.resize(count);
-  size_t at = 0;
+  size_t at = 0, key_at = 0;
   for (size_t i = 0; i < count; ++i) {
     Series& s = out->series[i];
     const int32_t first = meta[4 * i], length = meta[4 * i + 1];
-    if (first < -kMaxAbsDay || first > kMaxAbsDay || length < 1 || length > 2 * kMaxAbsDay ||
-        static_cast<size_t>(length) > total - at)
+    if (first < -kMaxAbsDay || first > kMaxAbsDay || length < 1 || static_cast<size_t>(length) > total - at)
       return "series " + std::to_string(i) + ": bad first day or length";
     s.first_day = first;
     s.store = meta[4 * i + 2];
     s.item = meta[4 * i + 3];
-    s.key = keys[i].as<std::string>();
+    const size_t end = std::min(keys.find('\n', key_at), keys.size());
+    s.key = keys.substr(key_at, end - key_at);
+    key_at = end + 1;
     s.values.assign(values + at, values + at + length);
     at += static_cast<size_t>(length);
   }
@@ -125,62 +117,49 @@ std::string Unpack(int format, uintptr_t meta_ptr, size_t count, uintptr_t value
   return std::string();
 }
 
-std::vector<int32_t> IntArray(const val& array) {
-  std::vector<int32_t> v;
-  const size_t n = array["length"].as<size_t>();
-  for (size_t i = 0; i < n; ++i) v.push_back(array[i].as<int32_t>());
-  return v;
-}
+// The protocol split; after run(), the selection and the test windows for JS to copy.
+class SplitHandle {
+ public:
+  std::string run(int format, uintptr_t meta, size_t count, uintptr_t values, size_t total, std::string keys,
+                  uintptr_t stores, size_t n_stores, uintptr_t items, size_t n_items, uint32_t window,
+                  uint32_t horizon, int32_t test_first, int32_t test_last, uint32_t validation_days) {
+    SalesData data;
+    std::string error = Unpack(format, meta, count, values, total, keys, &data);
+    if (!error.empty()) return error;
+    if (window > limits::kMaxWindow || horizon > limits::kMaxHorizon || validation_days > 100000 ||
+        n_stores > limits::kMaxSeries || n_items > limits::kMaxSeries || test_first < -kMaxAbsDay ||
+        test_first > kMaxAbsDay || test_last < -kMaxAbsDay || test_last > kMaxAbsDay)
+      return "window, horizon, selection, validation days or test dates out of range";
+    ProtocolOptions p;
+    const int32_t* s = reinterpret_cast<const int32_t*>(stores);
+    const int32_t* it = reinterpret_cast<const int32_t*>(items);
+    p.stores.assign(s, s + n_stores);
+    p.items.assign(it, it + n_items);
+    p.window = window;
+    p.horizon = horizon;
+    p.test_first = test_first;
+    p.test_last = test_last;
+    p.validation_days = validation_days;
+    Result<ProtocolSplit> split = MakeProtocolSplit(data, p);
+    if (!split.ok()) return split.status().message();
+    split_ = std::move(split).value();
+    return std::string();
+  }
 
-// {error} or {series, window, horizon, train: {count}, validation: {count},
-//  test: {count, inputs, targets, targetDays, series}}
-val ProtocolSplitJs(int format, uintptr_t meta, size_t count, uintptr_t values, size_t total, val keys, val stores,
-                    val items, uint32_t window, uint32_t horizon, int32_t test_first, int32_t test_last,
-                    uint32_t validation_days) {
-  val o = val::object();
-  SalesData data;
-  std::string error = Unpack(format, meta, count, values, total, keys, &data);
-  if (error.empty() && (window > limits::kMaxWindow || horizon > limits::kMaxHorizon || validation_days > 100000 ||
-                        test_first < -kMaxAbsDay || test_first > kMaxAbsDay || test_last < -kMaxAbsDay ||
-                        test_last > kMaxAbsDay))
-    error = "window, horizon, validation days or test dates out of range";
-  if (!error.empty()) {
-    o.set("error", error);
-    return o;
+  // uint32 [selected, selected address, train count, validation count, test count,
+  //         inputs address, targets address, target days address, series address]
+  void layout(uintptr_t out) const {
+    const WindowSet& t = split_.test;
+    const uint32_t words[9] = {static_cast<uint32_t>(split_.series.size()), Address(split_.series.data()),
+                               static_cast<uint32_t>(split_.train.size()), static_cast<uint32_t>(split_.validation.size()),
+                               static_cast<uint32_t>(t.size()), Address(t.inputs.data()), Address(t.targets.data()),
+                               Address(t.target_days.data()), Address(t.series.data())};
+    std::memcpy(reinterpret_cast<void*>(out), words, sizeof words);
   }
-  ProtocolOptions p;
-  p.stores = IntArray(stores);
-  p.items = IntArray(items);
-  p.window = window;
-  p.horizon = horizon;
-  p.test_first = test_first;
-  p.test_last = test_last;
-  p.validation_days = validation_days;
-  Result<ProtocolSplit> split = MakeProtocolSplit(data, p);
-  if (!split.ok()) {
-    o.set("error", split.status().message());
-    return o;
-  }
-  std::vector<uint32_t> selected = split->series;
-  o.set("series", CopyToJs("Uint32Array", selected));
-  o.set("window", window);
-  o.set("horizon", horizon);
-  val train = val::object(), validation = val::object(), test = val::object();
-  train.set("count", static_cast<double>(split->train.size()));
-  validation.set("count", static_cast<double>(split->validation.size()));
-  const WindowSet& t = split->test;
-  test.set("count", static_cast<double>(t.size()));
-  test.set("window", window);
-  test.set("horizon", horizon);
-  test.set("inputs", CopyToJs("Float32Array", t.inputs));
-  test.set("targets", CopyToJs("Float32Array", t.targets));
-  test.set("targetDays", CopyToJs("Int32Array", t.target_days));
-  test.set("series", CopyToJs("Uint32Array", t.series));
-  o.set("train", train);
-  o.set("validation", validation);
-  o.set("test", test);
-  return o;
-}
+
+ private:
+  ProtocolSplit split_;
+};
 
 // A WindowSet without inputs (baselines and scoring read only targets, days, series).
 std::string UnpackTargets(size_t n, uint32_t horizon, uintptr_t targets, uintptr_t days, uintptr_t series,
@@ -199,10 +178,10 @@ std::string UnpackTargets(size_t n, uint32_t horizon, uintptr_t targets, uintptr
   return std::string();
 }
 
-// forecasts (n * horizon floats) written to out; "" on success.
+// Forecasts (n * horizon floats) written to out; "" on success.
 std::string BaselineJs(std::string name, int format, uintptr_t meta, size_t count, uintptr_t values, size_t total,
-                       val keys, size_t n, uint32_t horizon, uintptr_t targets, uintptr_t days, uintptr_t series,
-                       uintptr_t out) {
+                       std::string keys, size_t n, uint32_t horizon, uintptr_t targets, uintptr_t days,
+                       uintptr_t series, uintptr_t out) {
   Result<Baseline> b = ParseBaseline(name);
   if (!b.ok()) return b.status().message();
   SalesData data;
@@ -216,44 +195,37 @@ std::string BaselineJs(std::string name, int format, uintptr_t meta, size_t coun
   return std::string();
 }
 
-// {id, label, oracle} or {error}: what tables call a baseline.
-val DescribeBaselineJs(std::string name) {
-  val o = val::object();
+// "<id>\t<label>\t<1 if oracle else 0>", or "\t" + the error message.
+std::string DescribeBaselineJs(std::string name) {
   Result<Baseline> b = ParseBaseline(name);
-  if (!b.ok()) {
-    o.set("error", b.status().message());
-    return o;
-  }
-  o.set("id", BaselineId(*b));
-  o.set("label", BaselineLabel(*b));
-  o.set("oracle", b->kind == BaselineKind::kTrueMean);
-  return o;
+  if (!b.ok()) return "\t" + b.status().message();
+  return BaselineId(*b) + "\t" + BaselineLabel(*b) + (b->kind == BaselineKind::kTrueMean ? "\t1" : "\t0");
 }
 
-val MetricsJs(uintptr_t actual, uintptr_t forecast, size_t n) {
-  return MetricsToJs(ComputeMetrics(reinterpret_cast<const float*>(actual), reinterpret_cast<const float*>(forecast), n));
+void MetricsJs(uintptr_t actual, uintptr_t forecast, size_t n, uintptr_t out) {
+  WriteMetrics(ComputeMetrics(reinterpret_cast<const float*>(actual), reinterpret_cast<const float*>(forecast), n),
+               reinterpret_cast<double*>(out));
 }
 
-// {error} or {pooled, perSeries: [{series, ...metrics}]} (perSeries in series-index order)
-val ScoreJs(size_t n, uint32_t horizon, uintptr_t targets, uintptr_t days, uintptr_t series, uintptr_t forecasts) {
-  val o = val::object();
+// out: 7 doubles pooled, then [series index, 7 metrics] per series in index order, at
+// most `max_series` of them (JS passes the number of distinct series).
+std::string ScoreJs(size_t n, uint32_t horizon, uintptr_t targets, uintptr_t days, uintptr_t series,
+                    uintptr_t forecasts, size_t max_series, uintptr_t out) {
   WindowSet set;
   const std::string error = UnpackTargets(n, horizon, targets, days, series, &set);
-  if (!error.empty()) {
-    o.set("error", error);
-    return o;
-  }
+  if (!error.empty()) return error;
   const float* f = reinterpret_cast<const float*>(forecasts);
   const Evaluation e = ScoreForecasts(set, std::vector<float>(f, f + n * horizon));
-  o.set("pooled", MetricsToJs(e.pooled));
-  val per = val::array();
+  if (e.per_series.size() > max_series) return "more series than the JS side counted";
+  double* o = reinterpret_cast<double*>(out);
+  WriteMetrics(e.pooled, o);
+  o += 7;
   for (const auto& [index, m] : e.per_series) {
-    val js = MetricsToJs(m);
-    js.set("series", index);
-    per.call<void>("push", js);
+    *o++ = index;
+    WriteMetrics(m, o);
+    o += 7;
   }
-  o.set("perSeries", per);
-  return o;
+  return std::string();
 }
 
 }  // namespace
@@ -262,11 +234,18 @@ val ScoreJs(size_t n, uint32_t horizon, uintptr_t targets, uintptr_t days, uintp
 EMSCRIPTEN_BINDINGS(shelfcast_data) {
   using namespace emscripten;
   using shelfcast::CsvParserHandle;
+  using shelfcast::SplitHandle;
   class_<CsvParserHandle>("CsvParserHandle")
       .constructor<bool, uint32_t, double>()
       .function("feed", &CsvParserHandle::feed)
-      .function("finish", &CsvParserHandle::finish);
-  function("protocolSplit", &shelfcast::ProtocolSplitJs);
+      .function("finish", &CsvParserHandle::finish)
+      .function("layout", &CsvParserHandle::layout)
+      .function("key", &CsvParserHandle::key)
+      .function("message", &CsvParserHandle::message);
+  class_<SplitHandle>("SplitHandle")
+      .constructor<>()
+      .function("run", &SplitHandle::run)
+      .function("layout", &SplitHandle::layout);
   function("baseline", &shelfcast::BaselineJs);
   function("describeBaseline", &shelfcast::DescribeBaselineJs);
   function("metrics", &shelfcast::MetricsJs);

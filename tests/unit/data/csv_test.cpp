@@ -317,6 +317,9 @@ TEST_CASE("csv: lenient mode still refuses a file with nothing usable", "[data][
   CHECK(Error("date,store,item,sales\n2013-01-01,1,1,-1\n2013-01-02,1,1,-2\n", lenient) ==
         "no data rows loaded: all 2 data lines were skipped; the first: line 2, column \"sales\": \"-1\" is not a "
         "non-negative integer");
+  lenient.max_messages = 0;
+  CHECK(Error("date,store,item,sales\n2013-01-01,1,1,-1\n", lenient) ==
+        "no data rows loaded: all 1 data lines were skipped");
   CHECK(Error("date,store,item\n", lenient) ==
         "line 1: expected the header \"date,store,item,sales\" or \"date,series,value\", got \"date,store,item\"");
 }
