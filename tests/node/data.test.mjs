@@ -167,6 +167,25 @@ test('models evaluated in wasm equal the CLI; engine.metrics equals the pooled s
   for (const { model } of models) model.dispose();
 });
 
+test('forecast --csv takes the window before --date; wasm on the same window agrees bit for bit', () => {
+  const file = join(dir, 'm12.shcf');
+  execFileSync(cli, ['init', '--hidden', '12', '--seed', '5', '--out', file]);
+  const model = engine.loadModel(readFileSync(file));
+  const s = data.series.find((x) => x.key === 'store 2 item 3');
+  const run = (extra) => JSON.parse(execFileSync(cli, ['forecast', file, '--csv', csvPath, '--json', '--horizon', '3', ...extra]));
+  const june = 17318 - s.firstDay; // 2017-06-01
+  assert.deepEqual(run(['--store', '2', '--item', '3', '--date', '2017-06-01']).map(Math.fround),
+    Array.from(model.forecast(s.values.subarray(june - 30, june), { horizon: 3 })));
+  const end = s.values.length; // default: the day after the series ends
+  const expected = Array.from(model.forecast(s.values.subarray(end - 30, end), { horizon: 3 }));
+  assert.deepEqual(run(['--store', '2', '--item', '3']).map(Math.fround), expected);
+  assert.deepEqual(run(['--series', 'store 2 item 3']).map(Math.fround), expected);
+  assert.throws(() => execFileSync(cli, ['forecast', file, '--csv', csvPath, '--store', '2', '--item', '3', '--date', '2013-01-20'],
+    { stdio: 'pipe' }), (e) => e.stderr.toString() ===
+    'shelfcast: error: store 2 item 3 has sales for 2013-01-01..2017-12-31; forecasting 2013-01-20 needs the 30 days 2012-12-21..2013-01-19\n');
+  model.dispose();
+});
+
 test('metrics: hand-computed values', () => {
   const m = engine.metrics([10, 0, 5, 20], [12, 1, 5, 15]);
   assert.equal(m.count, 4);
