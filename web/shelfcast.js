@@ -280,8 +280,11 @@ export class Engine {
     const split = this.protocolSplit(data, options);
     const test = split.test;
     const rows = [];
+    const rank = new Map(Array.from(split.series, (s, i) => [s, i]));
     const row = (name, kind, id, evaluation, extra = {}) => {
-      const { pooled, perSeries } = evaluation;
+      const { pooled } = evaluation;
+      // In selection order, as `shelfcast eval --json` lists them.
+      const perSeries = evaluation.perSeries.sort((a, b) => rank.get(a.series) - rank.get(b.series));
       rows.push({ name, kind, id, ...extra, mape: pooled.mape, smape: pooled.smape, wape: pooled.wape, mae: pooled.mae,
         rmse: pooled.rmse, n: pooled.count, mapeN: pooled.mapeCount, perSeries });
     };

@@ -106,7 +106,7 @@ nlohmann::json ReportJson(const EvalReport& r, const std::string& data_name) {
                    {"test_last", FormatIsoDate(p.test_last)},
                    {"examples", r.examples},
                    {"pairs", r.pairs},
-                   {"mape", "mean of |f - a| / a * 100 over pairs with a > 0, pooled"}};
+                   {"mape_definition", "mean of |f - a| / a * 100 over the pairs with a > 0, pooled"}};
   j["rows"] = nlohmann::json::array();
   for (const EvalRow& row : r.rows) {
     nlohmann::json jr = MetricsJson(row.evaluation.pooled);

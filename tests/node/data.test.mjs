@@ -146,17 +146,19 @@ test('models evaluated in wasm equal the CLI; engine.metrics equals the pooled s
   const model8 = join(dir, 'm8w14.shcf');
   execFileSync(cli, ['init', '--hidden', '16', '--seed', '3', '--out', model16]);
   execFileSync(cli, ['init', '--hidden', '8', '--window', '14', '--calendar', 'dow', '--seed', '4', '--out', model8]);
-  const native = nativeEval(csvPath, ['--models', `${model16},${model8}`, '--stores', '2-3', '--items', '4',
+  const native = nativeEval(csvPath, ['--models', `${model16},${model8}`, '--stores', '3,2', '--items', '4',
     '--baselines', 'naive,weekday-mean:2']);
   const models = [model16, model8].map((f) => ({ name: f.split('/').pop(), model: engine.loadModel(readFileSync(f)) }));
-  const table = engine.evaluateProtocol(data, { models, stores: [2, 3], items: [4], baselines: ['naive', 'weekday-mean:2'] });
+  const table = engine.evaluateProtocol(data, { models, stores: [3, 2], items: [4], baselines: ['naive', 'weekday-mean:2'] });
   assert.equal(table.rows.length, 4);
   for (let r = 0; r < 4; r++) {
     for (const k of ['mape', 'smape', 'wape', 'mae', 'rmse', 'n']) assert.equal(table.rows[r][k], native.rows[r][k]);
+    // Per series in selection order: store 3 first, as asked.
+    assert.deepEqual(table.rows[r].perSeries.map((x) => x.key), ['store 3 item 4', 'store 2 item 4']);
   }
   assert.equal(table.rows[1].window, 14);
 
-  const split = engine.protocolSplit(data, { stores: [2, 3], items: [4] });
+  const split = engine.protocolSplit(data, { stores: [3, 2], items: [4] });
   const f = engine.baseline('naive', data, split.test);
   const m = engine.metrics(split.test.targets, f);
   assert.equal(m.mape, native.rows[2].mape);
