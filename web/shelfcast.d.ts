@@ -162,6 +162,8 @@ export interface EvaluationRow {
 
 export class Engine {
   readonly simd: boolean;
+  /** False in a build with SHELFCAST_WASM_DATA=OFF: the data methods below then throw. */
+  readonly hasDataTools: boolean;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;
   loadModelFromUrl(url: string | URL, options?: { useSimd?: boolean }): Promise<Model>;
   parseSalesCsv(input: string | Uint8Array | ArrayBuffer, options?: CsvOptions): SalesData;

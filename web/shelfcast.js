@@ -68,6 +68,17 @@ export class Engine {
     this._m = module;
   }
 
+  /** True when this build has the data tools (parseSalesCsv ... evaluateProtocol). */
+  get hasDataTools() {
+    return typeof this._m.CsvParserHandle === 'function';
+  }
+
+  // The module, when it has the data tools (cmake -DSHELFCAST_WASM_DATA=OFF leaves them out).
+  _data() {
+    if (!this.hasDataTools) throw new ShelfcastError('this engine was built without the data tools (SHELFCAST_WASM_DATA=OFF)');
+    return this._m;
+  }
+
   /** True when this build runs the SIMD128 kernels. */
   get simd() {
     return this._m.simdBuild();
@@ -112,7 +123,7 @@ export class Engine {
    * ShelfcastError with the reader's message ('line 17, column "sales": ...').
    */
   parseSalesCsv(input, { lenient = false, maxMessages = 10, maxBytes = 0 } = {}) {
-    const m = this._m;
+    const m = this._data();
     const handle = new m.CsvParserHandle(lenient, maxMessages, maxBytes);
     const chunk = 1 << 20;
     let buffer = 0;
@@ -171,7 +182,7 @@ export class Engine {
     const p = pack(data);
     const stores = Int32Array.from(o.stores);
     const items = Int32Array.from(o.items);
-    const m = this._m;
+    const m = this._data();
     const handle = new m.SplitHandle();
     try {
       return withHeap(m, [p.meta, p.values, stores, items, 36], (meta, values, storesAt, itemsAt, layout) => {
@@ -210,6 +221,7 @@ export class Engine {
    * count*horizon.
    */
   baseline(name, data, test) {
+    this._data();
     const p = pack(data);
     const t = testArrays(test);
     return withHeap(this._m, [p.meta, p.values, t.targets, t.targetDays, t.series, t.targets.byteLength],
@@ -222,6 +234,7 @@ export class Engine {
 
   /** { id, label, oracle } of a baseline name; throws on an unknown name. */
   describeBaseline(name) {
+    this._data();
     const [id, label, oracle] = this._m.describeBaseline(name).split('\t');
     check(id === '' ? label : '');
     return { id, label, oracle: oracle === '1' };
@@ -232,6 +245,7 @@ export class Engine {
    * actual: { mape, smape, wape, mae, rmse, count, mapeCount }.
    */
   metrics(actual, forecast) {
+    this._data();
     const a = Float32Array.from(actual);
     const f = Float32Array.from(forecast);
     if (a.length !== f.length) throw new ShelfcastError(`${a.length} actuals but ${f.length} forecasts`);
@@ -248,6 +262,7 @@ export class Engine {
    * keys when `data` is given.
    */
   score(test, forecasts, data) {
+    this._data();
     const t = testArrays(test);
     const f = Float32Array.from(forecasts);
     if (f.length !== t.targets.length) throw new ShelfcastError(`${f.length} forecasts for ${t.targets.length} targets`);

@@ -27,6 +27,7 @@ function nativeEval(file, extra = []) {
 }
 
 test('parseSalesCsv reads the generated file: 50 series x 1826 days', () => {
+  assert.equal(engine.hasDataTools, true);
   assert.equal(data.format, 'store-item');
   assert.equal(data.rows, 91300);
   assert.equal(data.skipped, 0);
