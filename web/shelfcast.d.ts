@@ -83,7 +83,7 @@ export interface CsvOptions {
   lenient?: boolean;
   /** Lenient mode: messages kept. Default 10. */
   maxMessages?: number;
-  /** A lower byte cap than the built-in 512 MiB. */
+  /** The byte cap: default 64 MiB in the page (the engine's memory is capped), at most 512 MiB. */
   maxBytes?: number;
 }
 

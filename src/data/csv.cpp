@@ -199,6 +199,12 @@ struct SalesCsvParser::State {
     return false;
   }
 
+  void TooManyBytes() {
+    Fail(LimitExceeded(Format("the CSV is larger than %zu bytes (%s)", options.max_bytes,
+                              CapName(options.max_bytes, limits::kMaxCsvBytes, "limits::kMaxCsvBytes",
+                                      "CsvOptions::max_bytes"))));
+  }
+
   std::string SeriesName(const Series& s) const {
     return format == SalesFormat::kStoreItem ? s.key : "series " + Quote(s.key);
   }
@@ -419,14 +425,18 @@ SalesCsvParser::SalesCsvParser(SalesCsvParser&&) noexcept = default;
 SalesCsvParser& SalesCsvParser::operator=(SalesCsvParser&&) noexcept = default;
 SalesCsvParser::~SalesCsvParser() = default;
 
+Status SalesCsvParser::CheckSize(uint64_t total_bytes) {
+  State& st = *state_;
+  if (st.error.ok() && total_bytes > st.options.max_bytes) st.TooManyBytes();
+  return st.error;
+}
+
 Status SalesCsvParser::Feed(std::string_view chunk) {
   State& st = *state_;
   if (!st.error.ok()) return st.error;
   if (st.finished) return Internal("SalesCsvParser::Feed called after Finish");
   if (chunk.size() > st.options.max_bytes - st.bytes) {
-    st.Fail(LimitExceeded(Format("the CSV is larger than %zu bytes (%s)", st.options.max_bytes,
-                                 CapName(st.options.max_bytes, limits::kMaxCsvBytes, "limits::kMaxCsvBytes",
-                                         "CsvOptions::max_bytes"))));
+    st.TooManyBytes();
     return st.error;
   }
   st.bytes += chunk.size();

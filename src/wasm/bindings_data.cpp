@@ -45,6 +45,11 @@ class CsvParserHandle {
  public:
   CsvParserHandle(bool lenient, uint32_t max_messages, double max_bytes) : parser_(Options(lenient, max_messages, max_bytes)) {}
 
+  std::string checkSize(double total_bytes) {
+    const Status s = parser_.CheckSize(total_bytes > 0 ? static_cast<uint64_t>(total_bytes) : 0);
+    return s.ok() ? std::string() : s.message();
+  }
+
   std::string feed(uintptr_t bytes, size_t size) {
     const Status s = parser_.Feed(std::string_view(reinterpret_cast<const char*>(bytes), size));
     return s.ok() ? std::string() : s.message();
@@ -237,6 +242,7 @@ EMSCRIPTEN_BINDINGS(shelfcast_data) {
   using shelfcast::SplitHandle;
   class_<CsvParserHandle>("CsvParserHandle")
       .constructor<bool, uint32_t, double>()
+      .function("checkSize", &CsvParserHandle::checkSize)
       .function("feed", &CsvParserHandle::feed)
       .function("finish", &CsvParserHandle::finish)
       .function("layout", &CsvParserHandle::layout)

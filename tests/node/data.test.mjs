@@ -90,6 +90,9 @@ test('CSV errors throw ShelfcastError with the native message', () => {
   }
   assert.throws(() => engine.parseSalesCsv('date,series,value\n2020-01-01,a,1\n', { maxBytes: 10 }),
     { message: 'the CSV is larger than 10 bytes (CsvOptions::max_bytes)' });
+  // The page's default cap: 64 MiB, refused before the engine's memory could run out.
+  const big = new Uint8Array(64 * 1024 * 1024 + 1);
+  assert.throws(() => engine.parseSalesCsv(big), { message: 'the CSV is larger than 67108864 bytes (CsvOptions::max_bytes)' });
 });
 
 test('lenient mode skips and reports', () => {

@@ -345,6 +345,13 @@ TEST_CASE("csv: the row, series and byte caps", "[data][csv]") {
   CHECK(Error("date,store,item,sales\n2013-01-01,1,1,1\n2013-01-02,1,1,2\n", b) ==
         "the CSV is larger than 40 bytes (CsvOptions::max_bytes)");
 
+  {
+    SalesCsvParser parser(b);
+    CHECK(parser.CheckSize(40).ok());
+    CHECK(parser.CheckSize(41).message() == "the CSV is larger than 40 bytes (CsvOptions::max_bytes)");
+    CHECK(parser.Feed("date").message() == "the CSV is larger than 40 bytes (CsvOptions::max_bytes)");  // sticky
+  }
+
   CsvOptions too_high;
   too_high.max_rows = limits::kMaxCsvRows + 1;
   CHECK(Error(kSmall, too_high) == "CsvOptions::max_rows 20000001 is above limits::kMaxCsvRows 20000000");
