@@ -21,6 +21,7 @@
 #include "core/file.h"
 #include "eval/evaluate.h"
 #include "lstm/forecaster.h"
+#include "train/cpu.h"
 #include "train/trainer.h"
 
 namespace shelfcast::cli {
@@ -77,6 +78,7 @@ nlohmann::json MetricsJson(const Metrics& m) {
 }
 
 void RunTrain(TrainArgs args) {
+  if (const std::string problem = train::TrainerCpuProblem(); !problem.empty()) throw CommandError(problem);
   train::TrainOptions& o = args.options;
   try {
     o.loss = train::ParseLoss(args.loss);

@@ -10,5 +10,6 @@ void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
 void RegisterTrain(CLI::App& app);
+void RegisterManifest(CLI::App& app);
 
 }  // namespace shelfcast::cli
