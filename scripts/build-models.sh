@@ -26,12 +26,12 @@ COMMON=(--generated-seed "$SEED" --norm global --loss rel-mse --batch 128 --lr 0
 # name | technique | train options | notes
 ROWS=(
   "lstm64|baseline|--hidden 64 --epochs 20|the article's baseline architecture, univariate 30-day window"
-  "lstm48|sizing|--hidden 48 --epochs 20|"
-  "lstm32|sizing|--hidden 32 --epochs 24|"
-  "lstm16|sizing|--hidden 16 --epochs 30|"
-  "lstm8|sizing|--hidden 8 --epochs 40|"
-  "lstm64-cal56|calendar|--hidden 64 --window 56 --calendar dow,month --epochs 16|extra row: 56-day window + weekday and month of each next day"
-  "lstm16-cal56|calendar|--hidden 16 --window 56 --calendar dow,month --epochs 30|extra row: 56-day window + weekday and month of each next day"
+  "lstm48|sizing|--hidden 48 --epochs 20|univariate 30-day window"
+  "lstm32|sizing|--hidden 32 --epochs 20|univariate 30-day window"
+  "lstm16|sizing|--hidden 16 --epochs 24|univariate 30-day window"
+  "lstm8|sizing|--hidden 8 --epochs 30|univariate 30-day window"
+  "lstm64-cal56|calendar|--hidden 64 --window 56 --calendar dow,month --epochs 16|extra row: 56-day window, weekday + month one-hot of each next day"
+  "lstm16-cal56|calendar|--hidden 16 --window 56 --calendar dow,month --epochs 24|extra row: 56-day window, weekday + month one-hot of each next day"
 )
 
 want() {

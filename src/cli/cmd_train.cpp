@@ -9,15 +9,15 @@
 // saying so; nothing is written when no epoch has finished. A second Ctrl-C kills the
 // process at once; --out is never half-written because every write goes through
 // WriteFileAtomic.
-#include <atomic>
-#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/data_args.h"
+#include "cli/interrupt.h"
 #include "core/file.h"
 #include "eval/evaluate.h"
 #include "lstm/forecaster.h"
@@ -38,13 +38,6 @@ struct TrainArgs {
   std::string out;
   std::string report;
 };
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnSigint(int) {
-  g_stop.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-}
 
 std::string Clock(double seconds) {
   const long s = static_cast<long>(seconds + 0.5);
@@ -71,6 +64,13 @@ NormKind ParseNorm(const std::string& name) {
   if (name == "global") return NormKind::kGlobal;
   if (name == "window-mean") return NormKind::kWindowMean;
   throw CommandError("--norm takes global or window-mean, not '" + name + "'");
+}
+
+// A float option as the decimal the user typed (0.01, not 0.009999999776).
+double Tidy(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.7g", v);
+  return std::strtod(buf, nullptr);
 }
 
 nlohmann::json MetricsJson(const Metrics& m) {
@@ -106,8 +106,7 @@ void RunTrain(TrainArgs args) {
       throw CommandError(e.what());
     }
     double spent = 0;
-    g_stop.store(false);
-    auto previous = std::signal(SIGINT, OnSigint);
+    ScopedInterrupt interrupt;
     result = trainer->Fit(
         [&](const train::EpochReport& r) {
           spent += r.seconds;
@@ -116,8 +115,7 @@ void RunTrain(TrainArgs args) {
                       r.train_loss, r.val_loss, r.val_mape, r.seconds, Clock(eta).c_str(), r.best ? "  *" : "");
           std::fflush(stdout);
         },
-        &g_stop);
-    std::signal(SIGINT, previous);
+        interrupt.flag());
   }
 
   if (result.interrupted && result.best_epoch == 0)
@@ -146,8 +144,8 @@ void RunTrain(TrainArgs args) {
     j["norm"] = NormKindName(model.norm);
     j["loss"] = train::LossName(o.loss);
     j["options"] = {{"epochs", o.epochs},         {"batch", o.batch},
-                    {"lr", o.learning_rate},      {"min_lr", o.min_learning_rate},
-                    {"warmup_epochs", o.warmup_epochs}, {"clip_norm", o.clip_norm},
+                    {"lr", Tidy(o.learning_rate)}, {"min_lr", Tidy(o.min_learning_rate)},
+                    {"warmup_epochs", Tidy(o.warmup_epochs)}, {"clip_norm", Tidy(o.clip_norm)},
                     {"patience", o.patience},     {"sample_fraction", o.sample_fraction},
                     {"seed", o.seed},             {"threads", o.threads}};
     j["epochs"] = epochs_run;

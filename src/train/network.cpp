@@ -112,11 +112,13 @@ struct Network<Scalar>::Impl {
   std::vector<Dense> dense;
   uint32_t features = 0, steps = 0;
   size_t total = 0, n = 0;
-  const Scalar* x = nullptr;  // the last Forward's input, F x Tn
+  Vec params_copy;  // the last Forward's parameters
+  Vec grad_sum;  // Backward's gradient before it is added to the caller's
+  Mat x;  // the last Forward's input, F x Tn
 
   // The layer's input sequence, F x Tn.
   ConstMap Input(size_t l) const {
-    if (l == 0) return ConstMap(x, features, static_cast<Eigen::Index>(steps * n));
+    if (l == 0) return ConstMap(x.data(), features, static_cast<Eigen::Index>(steps * n));
     const Lstm& below = lstm[l - 1];
     return ConstMap(below.h.data(), below.units, static_cast<Eigen::Index>(steps * n));
   }
@@ -273,7 +275,9 @@ template <typename Scalar>
 void Network<Scalar>::Forward(const Scalar* params, size_t n, const Scalar* x, Scalar* y) {
   Impl& m = *impl_;
   m.n = n;
-  m.x = x;
+  m.params_copy = Eigen::Map<const typename Impl::Vec>(params, static_cast<Eigen::Index>(m.total));
+  m.x = typename Impl::ConstMap(x, m.features, static_cast<Eigen::Index>(m.steps * n));
+  params = m.params_copy.data();
   for (size_t l = 0; l < m.lstm.size(); ++l) m.ForwardLstm(l, params);
   // Dense head on h_{T-1} of the last LSTM layer: a' = act(K^T a + bias).
   const auto& top = m.lstm.back();
@@ -292,8 +296,11 @@ void Network<Scalar>::Forward(const Scalar* params, size_t n, const Scalar* x, S
 }
 
 template <typename Scalar>
-void Network<Scalar>::Backward(const Scalar* params, const Scalar* dy, Scalar* grad) {
+void Network<Scalar>::Backward(const Scalar* dy, Scalar* caller_grad) {
   Impl& m = *impl_;
+  const Scalar* params = m.params_copy.data();
+  m.grad_sum.setZero(static_cast<Eigen::Index>(m.total));
+  Scalar* grad = m.grad_sum.data();
   const Eigen::Index N = static_cast<Eigen::Index>(m.n);
   typename Impl::Mat d = Eigen::Map<const typename Impl::Mat>(dy, 1, N);
   for (size_t k = m.dense.size(); k-- > 0;) {
@@ -320,6 +327,7 @@ void Network<Scalar>::Backward(const Scalar* params, const Scalar* dy, Scalar* g
       m.BackwardLstm(l, params, grad, m.lstm[l + 1].dx, /*last_step_only=*/false);
     }
   }
+  Eigen::Map<typename Impl::Vec>(caller_grad, static_cast<Eigen::Index>(m.total)) += m.grad_sum;
 }
 
 template class Network<float>;

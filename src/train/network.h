@@ -12,6 +12,11 @@
 // examples of a batch being the columns of every per-step matrix.
 //
 // Scalar is float for training and double for the gradient check (tests).
+//
+// Reproducibility: parameters, inputs and gradients are copied into buffers the network
+// allocates (aligned to Eigen's maximum), so every vectorised loop and product sees the
+// same alignment run to run; with caller buffers, AVX loops peel a heap-address-dependent
+// number of leading elements and reductions change their summation order.
 #pragma once
 
 #include <cstddef>
@@ -63,12 +68,13 @@ class Network {
   uint32_t steps() const;
 
   // y[b] = the model's normalised output for example b < n, from x[t][b][f]. Keeps what
-  // Backward needs (activations of every step) until the next Forward.
+  // Backward needs (a copy of params and x, the activations of every step) until the
+  // next Forward.
   void Forward(const Scalar* params, size_t n, const Scalar* x, Scalar* y);
 
-  // Adds dLoss/dparams to grad, given dy[b] = dLoss/dy[b] for the batch of the last
-  // Forward (same params).
-  void Backward(const Scalar* params, const Scalar* dy, Scalar* grad);
+  // Adds dLoss/dparams (at the last Forward's params) to grad, given dy[b] = dLoss/dy[b]
+  // for the last Forward's batch.
+  void Backward(const Scalar* dy, Scalar* grad);
 
  private:
   struct Impl;

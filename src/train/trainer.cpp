@@ -244,7 +244,7 @@ struct Trainer::Impl {
     }
     if (!backward) return;
     s.grad.assign(params.size(), 0.f);
-    s.net.Backward(params.data(), s.dy.data(), s.grad.data());
+    s.net.Backward(s.dy.data(), s.grad.data());
   }
 
   // Both halves of idx[0..m), on two threads when allowed. The split point depends on m

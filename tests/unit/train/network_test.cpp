@@ -48,7 +48,7 @@ std::map<std::string, double> GradientErrors(const Model& model, size_t n, uint3
 
   std::vector<double> dy, grad(p.size(), 0.0);
   LossOf(net, p, n, x, w, &dy);
-  net.Backward(p.data(), dy.data(), grad.data());
+  net.Backward(dy.data(), grad.data());
 
   std::map<std::string, double> worst;
   const ParameterLayout layout = ParameterLayout::Of(model);
@@ -121,9 +121,9 @@ TEST_CASE("The float network computes the double network's gradient to float pre
   std::vector<double> yd(n), gd(pd.size(), 0.0);
   std::vector<float> yf(n), gf(pd.size(), 0.f);
   nd.Forward(pd.data(), n, xd.data(), yd.data());
-  nd.Backward(pd.data(), dyd.data(), gd.data());
+  nd.Backward(dyd.data(), gd.data());
   nf.Forward(pf.data(), n, xf.data(), yf.data());
-  nf.Backward(pf.data(), dyf.data(), gf.data());
+  nf.Backward(dyf.data(), gf.data());
   // Float rounding: relative 2^-24 per operation, accumulated over reductions of about
   // (1 + H) * T * n = 4,000 terms and 30 recurrent steps; 1e-4 of the gradient's scale
   // is a generous bound that a wrong index would still blow through.
