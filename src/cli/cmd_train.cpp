@@ -20,6 +20,7 @@
 #include "cli/interrupt.h"
 #include "core/file.h"
 #include "eval/evaluate.h"
+#include "eval/protocol.h"
 #include "lstm/forecaster.h"
 #include "train/cpu.h"
 #include "train/trainer.h"
@@ -88,7 +89,11 @@ void RunTrain(TrainArgs args) {
   const ProtocolSplit split = LoadSplit(args.data, args.window);
   Model model = MakeLstmForecaster(args.hidden, args.window, ParseCalendar(args.calendar));
   train::InitializeModel(&model, o.seed);
-  train::FitNormalisation(split.train, ParseNorm(args.norm), &model);
+  if (ParseNorm(args.norm) == NormKind::kGlobal) {
+    SetGlobalNormalisation(FitGlobalNormalisation(split.train), &model);
+  } else {
+    SetWindowMeanNormalisation(&model);
+  }
 
   std::printf("training LSTM(%u) window %u%s, %s parameters, norm %s, loss %s: %zu training / %zu validation "
               "windows, %.0f %% per epoch, batch %u, lr %g\n",

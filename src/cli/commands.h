@@ -9,6 +9,7 @@ namespace shelfcast::cli {
 void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
+void RegisterGenerate(CLI::App& app);
 void RegisterTrain(CLI::App& app);
 void RegisterManifest(CLI::App& app);
 

@@ -4,12 +4,25 @@
 
 #include "cli/cli_util.h"
 #include "core/date.h"
+#include "data/csv.h"
 #include "data/generator.h"
 
 namespace shelfcast::cli {
+namespace {
+
+std::vector<int32_t> Ids(const std::string& text, const char* option) {
+  Result<std::vector<int32_t>> ids = ParseIdRanges(text);
+  Check(ids.status().WithContext(option));
+  return std::move(ids).value();
+}
+
+}  // namespace
 
 void AddDataOptions(CLI::App* cmd, DataArgs* args) {
-  cmd->add_option("--generated-seed", args->generated_seed, "Use generated data with this seed (default 42)");
+  CLI::Option* data = cmd->add_option("--data", args->data, "Sales CSV (date,store,item,sales or the generic format)");
+  cmd->add_option("--generated-seed", args->generated_seed, "Without --data: generated data with this seed")
+      ->excludes(data)
+      ->capture_default_str();
   cmd->add_option("--stores", args->stores, "Stores, e.g. 1-5 or 1,3")->capture_default_str();
   cmd->add_option("--items", args->items, "Items, e.g. 1-10")->capture_default_str();
   cmd->add_option("--validation-days", args->validation_days, "Days before the test period that validate")
@@ -19,40 +32,10 @@ void AddDataOptions(CLI::App* cmd, DataArgs* args) {
   cmd->add_option("--test-to", args->test_to, "Last test day")->capture_default_str();
 }
 
-std::vector<int32_t> ParseIdList(const std::string& text, const char* what) {
-  std::vector<int32_t> ids;
-  const auto bad = [&] { return CommandError(std::string(what) + " '" + text + "' is not a list like 1-5 or 1,3,7"); };
-  size_t at = 0;
-  while (at <= text.size()) {
-    const size_t comma = std::min(text.find(',', at), text.size());
-    const std::string part = text.substr(at, comma - at);
-    const size_t dash = part.find('-');
-    int32_t lo = 0, hi = 0;
-    try {
-      size_t used = 0;
-      if (dash == std::string::npos) {
-        lo = hi = std::stoi(part, &used);
-        if (used != part.size()) throw bad();
-      } else {
-        lo = std::stoi(part.substr(0, dash), &used);
-        if (used != dash) throw bad();
-        const std::string rest = part.substr(dash + 1);
-        hi = std::stoi(rest, &used);
-        if (used != rest.size()) throw bad();
-      }
-    } catch (const std::logic_error&) {
-      throw bad();
-    }
-    if (lo < 1 || hi < lo || hi > 100000) throw bad();
-    for (int32_t v = lo; v <= hi; ++v) ids.push_back(v);
-    at = comma + 1;
-  }
-  return ids;
-}
-
 SalesData LoadSales(const DataArgs& args) {
-  const std::vector<int32_t> stores = ParseIdList(args.stores, "--stores");
-  const std::vector<int32_t> items = ParseIdList(args.items, "--items");
+  if (!args.data.empty()) return Check(ReadSalesCsvFile(args.data));
+  const std::vector<int32_t> stores = Ids(args.stores, "--stores");
+  const std::vector<int32_t> items = Ids(args.items, "--items");
   GeneratorOptions g;
   g.seed = args.generated_seed;
   g.stores = *std::max_element(stores.begin(), stores.end());
@@ -64,8 +47,8 @@ SalesData LoadSales(const DataArgs& args) {
 
 ProtocolOptions MakeProtocolOptions(const DataArgs& args, uint32_t window) {
   ProtocolOptions o;
-  o.stores = ParseIdList(args.stores, "--stores");
-  o.items = ParseIdList(args.items, "--items");
+  o.stores = Ids(args.stores, "--stores");
+  o.items = Ids(args.items, "--items");
   o.window = window;
   o.validation_days = args.validation_days;
   if (!ParseIsoDate(args.test_from, &o.test_first))

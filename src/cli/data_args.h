@@ -1,6 +1,9 @@
 // The data options shared by the subcommands that train or evaluate on the protocol
 // split: where the sales come from, which series, and the split's dates.
-//   --generated-seed S          data from the generator (data/generator.h), seed S
+//   --data FILE                 a sales CSV (data/csv.h: the real file's store-item
+//                               format, or the generic one)
+//   --generated-seed S          otherwise: data from the generator (data/generator.h),
+//                               seed S (default 42), only the stores and items needed
 //   --stores 1-5 --items 1-10   the series (lists and ranges: "1-5", "1,3,7")
 //   --validation-days 92        the days before the test that validate
 //   --test-from / --test-to     the test period (default: 2017)
@@ -18,6 +21,7 @@
 namespace shelfcast::cli {
 
 struct DataArgs {
+  std::string data;
   uint64_t generated_seed = 42;
   std::string stores = "1-5";
   std::string items = "1-10";
@@ -28,10 +32,7 @@ struct DataArgs {
 
 void AddDataOptions(CLI::App* cmd, DataArgs* args);
 
-// "1-5" -> {1,2,3,4,5}; "1,3,7-8" -> {1,3,7,8}. Throws CommandError naming `what`.
-std::vector<int32_t> ParseIdList(const std::string& text, const char* what);
-
-// The sales the options name (generated: only the stores and items needed).
+// The sales the options name.
 SalesData LoadSales(const DataArgs& args);
 ProtocolOptions MakeProtocolOptions(const DataArgs& args, uint32_t window);
 // LoadSales + MakeProtocolSplit, errors as CommandError.

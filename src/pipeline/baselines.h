@@ -1,5 +1,6 @@
-// The trivial forecasters every results table shows beside the models (data-card.md,
-// protocol.md), computed on the same windows and scored by eval/evaluate.h.
+// The trivial forecasters of the results tables (data-card.md, protocol.md): the rows of
+// eval/baselines.h, plus one oracle that only generated data allows, all scored by
+// eval/evaluate.h on the same windows as the models.
 #pragma once
 
 #include <string>
@@ -16,22 +17,16 @@ struct BaselineResult {
   Evaluation evaluation;
 };
 
-// Forecasts from the window alone:
-//   seasonal naive                 the same weekday last week: x[T-7]
-//   mean of the last 4 same weekdays   (x[T-7] + x[T-14] + x[T-21] + x[T-28]) / 4
-// (each needs a window of at least 7 / 28 days; the set's window must allow it).
-std::vector<float> SeasonalNaiveForecasts(const WindowSet& set);
-std::vector<float> SameWeekdayMeanForecasts(const WindowSet& set, int weeks);
-
-// Generated data only (the generator's factors are known):
-//   true mean                      mu(day, store, item), the noise floor
-//   weekday-adjusted mean of the last 14 days, weekday factors known (protocol.md's
-//                                  "what is reachable" for a 30-day univariate model):
-//                                  W[target] * mean_k(x[T-k] / W[day of x[T-k]]), k = 1..14
-std::vector<float> TrueMeanForecasts(const SalesData& data, const WindowSet& set);
+// Weekday-adjusted mean of the last `days` days with the data card's weekday factors W
+// known (protocol.md's "what is reachable" for a univariate model; an oracle like the
+// true mean, meaningful on generated data only):
+//   f = W[weekday(target)] * mean_{k=1..days} x[T-k] / W[weekday(target - k)]
+// Throws std::invalid_argument when the window is shorter than `days`.
 std::vector<float> WeekdayAdjustedMeanForecasts(const WindowSet& set, int days);
 
-// The rows of the tables: the window baselines always, the generator's when `generated`.
+// eval/baselines.h's DefaultBaselines (naive, seasonal naive, mean of the last 4 same
+// weekdays); with `generated`, also the weekday-adjusted 14-day mean and the true mean.
+// Throws std::runtime_error with the Status message when a baseline cannot be computed.
 std::vector<BaselineResult> EvaluateBaselines(const SalesData& data, const WindowSet& test, bool generated);
 
 }  // namespace shelfcast::pipeline

@@ -69,25 +69,6 @@ void InitializeModel(Model* model, uint64_t seed) {
   }
 }
 
-void FitNormalisation(const WindowSet& train, NormKind norm, Model* model) {
-  model->norm = norm;
-  if (norm == NormKind::kWindowMean) {
-    model->norm_offset = 1.f;
-    model->norm_scale = 1.f;
-    return;
-  }
-  double sum = 0, sum_sq = 0;
-  for (float v : train.inputs) {
-    sum += v;
-    sum_sq += static_cast<double>(v) * v;
-  }
-  const double n = std::max<double>(1.0, static_cast<double>(train.inputs.size()));
-  const double mean = sum / n;
-  const double sd = std::sqrt(std::max(0.0, sum_sq / n - mean * mean));
-  model->norm_offset = static_cast<float>(mean);
-  model->norm_scale = static_cast<float>(sd > 0 ? sd : 1.0);
-}
-
 namespace {
 
 // A second thread that runs one job at a time for the caller.
@@ -311,6 +292,8 @@ Trainer::Trainer(const Model& initial, const WindowSet& train, const WindowSet& 
     throw std::invalid_argument("the sample fraction must be in (0, 1]");
   if (options.threads < 1 || options.threads > 2) throw std::invalid_argument("threads must be 1 or 2");
   if (train.size() == 0) throw std::invalid_argument("no training windows");
+  if (train.horizon != 1 || validation.horizon != 1)
+    throw std::invalid_argument("the trainer fits one-step-ahead forecasts: the windows must have horizon 1");
   if (validation.size() == 0) throw std::invalid_argument("no validation windows");
   if (train.window != initial.window || validation.window != initial.window)
     throw std::invalid_argument("the windows have " + std::to_string(train.window) + " days, the model needs " +

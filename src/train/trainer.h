@@ -4,7 +4,7 @@
 //
 //   Model model = MakeLstmForecaster(64, 30);
 //   InitializeModel(&model, seed);
-//   FitNormalisation(split.train, NormKind::kWindowMean, &model);
+//   SetGlobalNormalisation(FitGlobalNormalisation(split.train), &model);  // eval/protocol.h
 //   Trainer trainer(model, split.train, split.validation, options);
 //   TrainResult r = trainer.Fit(on_epoch);       // r.model: the best weights
 //
@@ -93,11 +93,6 @@ struct TrainResult {
 // Keras' default initialisers: Glorot-uniform kernels, orthogonal recurrent kernels,
 // zero biases with the LSTM forget-gate bias at 1. Deterministic from the seed.
 void InitializeModel(Model* model, uint64_t seed);
-
-// Sets model->norm and its offset/scale from the training windows: global = mean and
-// standard deviation of every sales value the windows' inputs hold; window-mean =
-// offset 1 (one unit of sales keeps an all-zero window finite).
-void FitNormalisation(const WindowSet& train, NormKind norm, Model* model);
 
 class Trainer {
  public:

@@ -41,7 +41,7 @@ const ProtocolSplit& SmallSplit() {
 Model SmallModel(uint8_t calendar = kCalendarNone) {
   Model m = MakeLstmForecaster(6, 14, calendar);
   InitializeModel(&m, 3);
-  FitNormalisation(SmallSplit().train, NormKind::kWindowMean, &m);
+  SetWindowMeanNormalisation(&m);
   return m;
 }
 
@@ -89,7 +89,11 @@ TEST_CASE("The trainer's validation MAPE is the runtime's", "[train]") {
   const ProtocolSplit& s = SmallSplit();
   for (NormKind norm : {NormKind::kGlobal, NormKind::kWindowMean}) {
     Model m = SmallModel(kCalendarDayOfWeek | kCalendarMonth);
-    FitNormalisation(s.train, norm, &m);
+    if (norm == NormKind::kGlobal) {
+      SetGlobalNormalisation(FitGlobalNormalisation(s.train), &m);
+    } else {
+      SetWindowMeanNormalisation(&m);
+    }
     TrainOptions o = SmallOptions();
     o.epochs = 1;
     Trainer trainer(m, s.train, s.validation, o);
