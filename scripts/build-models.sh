@@ -21,7 +21,7 @@ mkdir -p models "$REPORTS"
 
 # The settings every row shares; docs/results.md ("What we tried") says why.
 COMMON=(--generated-seed "$SEED" --norm global --loss rel-mse --batch 128 --lr 0.01 --min-lr 0.0001
-        --warmup 1 --clip 1 --sample 0.5 --patience 6 --seed 1)
+        --warmup 1 --clip 1 --sample 0.5 --patience 10 --seed 1)
 
 # name | technique | train options | notes
 ROWS=(
