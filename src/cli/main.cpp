@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterForecast(app);
   shelfcast::cli::RegisterInit(app);
   shelfcast::cli::RegisterGenerate(app);
+  shelfcast::cli::RegisterEval(app);
+  shelfcast::cli::RegisterTrain(app);
+  shelfcast::cli::RegisterManifest(app);
   shelfcast::cli::RegisterCompress(app);
   try {
     app.parse(argc, argv);
