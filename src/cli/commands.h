@@ -9,5 +9,7 @@ namespace shelfcast::cli {
 void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
+void RegisterExport(CLI::App& app);
+void RegisterImport(CLI::App& app);
 
 }  // namespace shelfcast::cli
