@@ -44,6 +44,7 @@ inline i32x4 i32_add(i32x4 a, i32x4 b) { return wasm_i32x4_add(a, b); }
 inline i32x4 i32_shl(i32x4 a, int n) { return wasm_i32x4_shl(a, n); }
 inline i32x4 i32_splat(int32_t x) { return wasm_i32x4_splat(x); }
 inline f32x4 as_f32(i32x4 a) { return a; }
+inline i32x4 as_i32(f32x4 a) { return a; }
 #else
 using f32x4 = __m128;
 using i32x4 = __m128i;
@@ -65,6 +66,7 @@ inline i32x4 i32_add(i32x4 a, i32x4 b) { return _mm_add_epi32(a, b); }
 inline i32x4 i32_shl(i32x4 a, int n) { return _mm_slli_epi32(a, n); }
 inline i32x4 i32_splat(int32_t x) { return _mm_set1_epi32(x); }
 inline f32x4 as_f32(i32x4 a) { return _mm_castsi128_ps(a); }
+inline i32x4 as_i32(f32x4 a) { return _mm_castps_si128(a); }
 #endif
 
 }  // namespace shelfcast::simd

@@ -28,7 +28,7 @@ const F32GemmVariant& F32GemmForGemv(bool use_simd) {
 
 const F32GemmVariant& F32GemmForBatch(bool use_simd) {
   if (!use_simd || !SHELFCAST_HAVE_SIMD) return ByName("f32_gemm_ukernel_4x4__scalar");
-  return ByName("f32_gemm_ukernel_6x8__simd");
+  return ByName("f32_gemm_ukernel_4x8__simd");
 }
 
 std::vector<float> PackF32GemmWeights(size_t nr, size_t kc, size_t nc, const float* b,
