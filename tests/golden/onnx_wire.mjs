@@ -262,7 +262,9 @@ function decodeNode(bytes) {
 }
 
 /** Decodes a ModelProto: { opsets, metadata, graph: { nodes, initializers: Map, inputs, outputs } }. */
-export function decodeModel(bytes) {
+export function decodeModel(input) {
+  // A plain Uint8Array copy: a Node Buffer's slice() shares memory, Uint8Array's copies.
+  const bytes = new Uint8Array(input);
   const model = { opsets: [], metadata: {}, graph: { nodes: [], initializers: new Map(), inputs: [], outputs: [] } };
   for (const f of fields(bytes)) {
     if (f.field === 8) {

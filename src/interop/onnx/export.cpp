@@ -235,6 +235,7 @@ Result<ModelProto> BuildOnnxModel(const Model& model, const ExportOptions& optio
   m.producer_version = "0.1.0";
   m.opset_imports.push_back({"", kExportOpset});
   m.metadata.push_back({"shelfcast.horizon", std::to_string(model.horizon)});
+  m.has_graph = true;
   m.graph.name = "shelfcast_forecaster";
   GraphBuilder b(&m.graph);
   const bool full = options.graph == ExportGraph::kFull;
