@@ -54,46 +54,6 @@ inline void GemmSimd(size_t mr, size_t nc, size_t kc, const float* a, size_t a_s
   }
 }
 
-// GEMV (one row) with the k loop split over two sets of accumulators (even and odd k),
-// summed at the end. With one set, every vector add waits for the previous one on the
-// same accumulator (3-4 cycles of latency per k); two sets double the independent chains,
-// so the adds run at the machine's throughput. Summation order differs from GemmSimd's
-// (pairs, then the two halves), within the same error bound.
-template <size_t NR>
-inline void GemvSimdAcc2(size_t nc, size_t kc, const float* a, const float* w, float* c) {
-  constexpr size_t NV = NR / 4;
-  for (size_t j0 = 0; j0 < nc; j0 += NR) {
-    simd::f32x4 acc0[NV], acc1[NV];
-    for (size_t v = 0; v < NV; ++v) {
-      acc0[v] = simd::load(w + 4 * v);
-      acc1[v] = simd::zero();
-    }
-    const float* wk = w + NR;
-    size_t k = 0;
-    for (; k + 2 <= kc; k += 2) {
-      const simd::f32x4 a0 = simd::splat(a[k]);
-      const simd::f32x4 a1 = simd::splat(a[k + 1]);
-      for (size_t v = 0; v < NV; ++v) {
-        acc0[v] = simd::add(acc0[v], simd::mul(a0, simd::load(wk + 4 * v)));
-        acc1[v] = simd::add(acc1[v], simd::mul(a1, simd::load(wk + NR + 4 * v)));
-      }
-      wk += 2 * NR;
-    }
-    if (k < kc) {
-      const simd::f32x4 a0 = simd::splat(a[k]);
-      for (size_t v = 0; v < NV; ++v) acc0[v] = simd::add(acc0[v], simd::mul(a0, simd::load(wk + 4 * v)));
-    }
-    w += NR * (kc + 1);
-    if (nc - j0 >= NR) {
-      for (size_t v = 0; v < NV; ++v) simd::store(c + j0 + 4 * v, simd::add(acc0[v], acc1[v]));
-    } else {
-      float tmp[NR];
-      for (size_t v = 0; v < NV; ++v) simd::store(tmp + 4 * v, simd::add(acc0[v], acc1[v]));
-      for (size_t j = 0; j < nc - j0; ++j) c[j0 + j] = tmp[j];
-    }
-  }
-}
-
 }  // namespace
 
 void f32_gemm_ukernel_1x16__simd(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
@@ -111,27 +71,6 @@ void f32_gemm_ukernel_4x8__simd(size_t mr, size_t nc, size_t kc, const float* a,
 void f32_gemm_ukernel_6x8__simd(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
                                 const float* w, float* c, size_t c_stride) {
   GemmSimd<6, 8>(mr, nc, kc, a, a_stride, w, c, c_stride);
-}
-
-void f32_gemm_ukernel_1x8__simd_acc2(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
-                                     const float* w, float* c, size_t c_stride) {
-  GemvSimdAcc2<8>(nc, kc, a, w, c);
-}
-void f32_gemm_ukernel_1x16__simd_acc2(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
-                                      const float* w, float* c, size_t c_stride) {
-  GemvSimdAcc2<16>(nc, kc, a, w, c);
-}
-void f32_gemm_ukernel_2x16__simd(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
-                                 const float* w, float* c, size_t c_stride) {
-  GemmSimd<2, 16>(mr, nc, kc, a, a_stride, w, c, c_stride);
-}
-void f32_gemm_ukernel_3x16__simd(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
-                                 const float* w, float* c, size_t c_stride) {
-  GemmSimd<3, 16>(mr, nc, kc, a, a_stride, w, c, c_stride);
-}
-void f32_gemm_ukernel_5x8__simd(size_t mr, size_t nc, size_t kc, const float* a, size_t a_stride,
-                                const float* w, float* c, size_t c_stride) {
-  GemmSimd<5, 8>(mr, nc, kc, a, a_stride, w, c, c_stride);
 }
 
 }  // namespace shelfcast

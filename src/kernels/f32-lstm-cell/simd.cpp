@@ -1,53 +1,14 @@
-// SIMD f32-lstm-cell variants: four units per vector; the remainder (units % 4) runs
-// through the same vector code on a zero-padded copy, so there is one code path.
+// SIMD f32-lstm-cell variants: four units per vector, in blocks of up to 64 units, two
+// passes per block (CellBlock); the remainder (units % 4) runs through the same code on a
+// zero-padded copy, so there is one code path.
 #include "kernels/f32-lstm-cell/f32-lstm-cell.h"
-#include "kernels/math.h"
+#include "kernels/math.h"  // hard_sigmoid, relu
 
 #if SHELFCAST_HAVE_SIMD
 namespace shelfcast {
-namespace {
 
-template <simd::f32x4 (*RA)(simd::f32x4)>
-inline void CellVec(const float* gi, const float* gf, const float* gc, const float* go, float* c,
-                    float* h) {
-  const simd::f32x4 cell = simd::add(simd::mul(RA(simd::load(gf)), simd::load(c)),
-                                     simd::mul(RA(simd::load(gi)), simd::tanh(simd::load(gc))));
-  simd::store(c, cell);
-  simd::store(h, simd::mul(RA(simd::load(go)), simd::tanh(cell)));
-}
-
-template <simd::f32x4 (*RA)(simd::f32x4)>
-void CellSimd(size_t units, const float* gates, float* c, float* h) {
-  const float* gi = gates;
-  const float* gf = gates + units;
-  const float* gc = gates + 2 * units;
-  const float* go = gates + 3 * units;
-  size_t j = 0;
-  for (; j + 4 <= units; j += 4) CellVec<RA>(gi + j, gf + j, gc + j, go + j, c + j, h + j);
-  if (j < units) {
-    const size_t n = units - j;
-    float ti[4] = {0}, tf[4] = {0}, tc[4] = {0}, to[4] = {0}, tcell[4] = {0}, th[4];
-    for (size_t k = 0; k < n; ++k) {
-      ti[k] = gi[j + k]; tf[k] = gf[j + k]; tc[k] = gc[j + k]; to[k] = go[j + k]; tcell[k] = c[j + k];
-    }
-    CellVec<RA>(ti, tf, tc, to, tcell, th);
-    for (size_t k = 0; k < n; ++k) { c[j + k] = tcell[k]; h[j + k] = th[k]; }
-  }
-}
-
-}  // namespace
-
-void f32_lstm_cell_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<simd::sigmoid>(units, gates, c, h);
-}
-void f32_lstm_cell_hard_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<simd::hard_sigmoid>(units, gates, c, h);
-}
-void f32_lstm_cell_relu__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<simd::relu>(units, gates, c, h);
-}
-
-// The "mb" variants: the same cell with a cheaper exp and constants read from memory.
+// exp, sigmoid and tanh here are cheaper than kernels/math.h's (no float -> int
+// conversion, constants from memory), same accuracy class:
 //
 // exp(z), z clamped by the caller so that the result is a normal float:
 //   n = round(z log2 e): z log2 e + M with M = 1.5 * 2^23 + 127 lands in [2^23, 2^24),
@@ -113,7 +74,7 @@ inline f32x4 ExpTail(f32x4 zl, f32x4 z, const F32LstmCellConstants& k) {
   return simd::add(simd::mul(simd::mul(s, t), q), s);
 }
 
-inline f32x4 SigmoidMb(f32x4 x, const F32LstmCellConstants& k) {
+inline f32x4 Sigmoid(f32x4 x, const F32LstmCellConstants& k) {
   // z = -x: clamping x to [-80, 80] clamps z alike.
   x = simd::min(simd::max(x, simd::load(k.sigmoid_lo)), simd::load(k.sigmoid_hi));
   const f32x4 z = simd::sub(simd::zero(), x);
@@ -122,49 +83,50 @@ inline f32x4 SigmoidMb(f32x4 x, const F32LstmCellConstants& k) {
   return simd::div(one, simd::add(one, e));
 }
 
-inline f32x4 TanhMb(f32x4 x, const F32LstmCellConstants& k) {
+inline f32x4 Tanh(f32x4 x, const F32LstmCellConstants& k) {
   x = simd::min(simd::max(x, simd::load(k.tanh_lo)), simd::load(k.tanh_hi));
   const f32x4 e = ExpTail(simd::mul(x, simd::load(k.two_log2e)), simd::add(x, x), k);
   const f32x4 one = simd::load(k.one);
   return simd::div(simd::sub(e, one), simd::add(e, one));
 }
 
-inline f32x4 HardSigmoidMb(f32x4 x, const F32LstmCellConstants&) { return simd::hard_sigmoid(x); }
-inline f32x4 ReluMb(f32x4 x, const F32LstmCellConstants&) { return simd::relu(x); }
+inline f32x4 HardSigmoid(f32x4 x, const F32LstmCellConstants&) { return simd::hard_sigmoid(x); }
+inline f32x4 Relu(f32x4 x, const F32LstmCellConstants&) { return simd::relu(x); }
 
-// The cell in two passes over blocks of up to kMbBlock units: first every gate's
-// activation (independent elements, so the out-of-order core overlaps many of them),
-// then c and h. Done in one pass per 4 units instead, each iteration is one ~170-cycle
-// dependency chain (sigmoid, then the cell, then tanh of it) and the core can overlap only
-// two or three of them: the kernel ran latency-bound at about half the speed.
-constexpr size_t kMbBlock = 64;
+// The cell in two passes over blocks of up to kBlock units: first the four gates'
+// activations (independent of each other and across units, so the out-of-order core
+// overlaps many of them), then c and h. Done in one pass per 4 units instead, each
+// iteration is one ~170-cycle dependency chain (the gates, then the cell, then tanh of
+// it) and the core overlaps only two or three iterations: latency-bound, ~20% slower on
+// LSTM-64 in wasm.
+constexpr size_t kBlock = 64;
 
 template <f32x4 (*RA)(f32x4, const F32LstmCellConstants&)>
-inline void CellBlockMb(size_t n, size_t units, const float* gates, float* c, float* h,
+inline void CellBlock(size_t n, size_t units, const float* gates, float* c, float* h,
                         const F32LstmCellConstants& k) {
   // n is a multiple of 4 here; act holds i, f, c~, o of the block's n units.
-  alignas(16) float act[4 * kMbBlock];
+  alignas(16) float act[4 * kBlock];
   for (size_t j = 0; j < n; j += 4) {
     simd::store(act + j, RA(simd::load(gates + j), k));
-    simd::store(act + kMbBlock + j, RA(simd::load(gates + units + j), k));
-    simd::store(act + 3 * kMbBlock + j, RA(simd::load(gates + 3 * units + j), k));
+    simd::store(act + kBlock + j, RA(simd::load(gates + units + j), k));
+    simd::store(act + 2 * kBlock + j, Tanh(simd::load(gates + 2 * units + j), k));
+    simd::store(act + 3 * kBlock + j, RA(simd::load(gates + 3 * units + j), k));
   }
-  for (size_t j = 0; j < n; j += 4) simd::store(act + 2 * kMbBlock + j, TanhMb(simd::load(gates + 2 * units + j), k));
   for (size_t j = 0; j < n; j += 4) {
-    const f32x4 cell = simd::add(simd::mul(simd::load(act + kMbBlock + j), simd::load(c + j)),
-                                 simd::mul(simd::load(act + j), simd::load(act + 2 * kMbBlock + j)));
+    const f32x4 cell = simd::add(simd::mul(simd::load(act + kBlock + j), simd::load(c + j)),
+                                 simd::mul(simd::load(act + j), simd::load(act + 2 * kBlock + j)));
     simd::store(c + j, cell);
-    simd::store(h + j, simd::mul(simd::load(act + 3 * kMbBlock + j), TanhMb(cell, k)));
+    simd::store(h + j, simd::mul(simd::load(act + 3 * kBlock + j), Tanh(cell, k)));
   }
 }
 
 template <f32x4 (*RA)(f32x4, const F32LstmCellConstants&)>
-void CellSimdMb(size_t units, const float* gates, float* c, float* h) {
+void CellSimd(size_t units, const float* gates, float* c, float* h) {
   const F32LstmCellConstants& k = f32_lstm_cell_constants;
   const size_t whole = units & ~size_t{3};
-  for (size_t j = 0; j < whole; j += kMbBlock) {
-    const size_t n = whole - j < kMbBlock ? whole - j : kMbBlock;
-    CellBlockMb<RA>(n, units, gates + j, c + j, h + j, k);
+  for (size_t j = 0; j < whole; j += kBlock) {
+    const size_t n = whole - j < kBlock ? whole - j : kBlock;
+    CellBlock<RA>(n, units, gates + j, c + j, h + j, k);
   }
   if (whole < units) {
     // The last units % 4 through the same code on a zero-padded copy.
@@ -174,21 +136,21 @@ void CellSimdMb(size_t units, const float* gates, float* c, float* h) {
       for (size_t gate = 0; gate < 4; ++gate) g[4 * gate + u] = gates[gate * units + whole + u];
       tc[u] = c[whole + u];
     }
-    CellBlockMb<RA>(4, 4, g, tc, th, k);
+    CellBlock<RA>(4, 4, g, tc, th, k);
     for (size_t u = 0; u < n; ++u) { c[whole + u] = tc[u]; h[whole + u] = th[u]; }
   }
 }
 
 }  // namespace
 
-void f32_lstm_cell_sigmoid__simd_mb(size_t units, const float* gates, float* c, float* h) {
-  CellSimdMb<SigmoidMb>(units, gates, c, h);
+void f32_lstm_cell_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
+  CellSimd<Sigmoid>(units, gates, c, h);
 }
-void f32_lstm_cell_hard_sigmoid__simd_mb(size_t units, const float* gates, float* c, float* h) {
-  CellSimdMb<HardSigmoidMb>(units, gates, c, h);
+void f32_lstm_cell_hard_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
+  CellSimd<HardSigmoid>(units, gates, c, h);
 }
-void f32_lstm_cell_relu__simd_mb(size_t units, const float* gates, float* c, float* h) {
-  CellSimdMb<ReluMb>(units, gates, c, h);
+void f32_lstm_cell_relu__simd(size_t units, const float* gates, float* c, float* h) {
+  CellSimd<Relu>(units, gates, c, h);
 }
 
 }  // namespace shelfcast
