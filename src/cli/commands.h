@@ -9,6 +9,8 @@ namespace shelfcast::cli {
 void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
+void RegisterGenerate(CLI::App& app);
+void RegisterEval(CLI::App& app);
 void RegisterExport(CLI::App& app);
 void RegisterImport(CLI::App& app);
 

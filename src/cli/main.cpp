@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterInspect(app);
   shelfcast::cli::RegisterForecast(app);
   shelfcast::cli::RegisterInit(app);
+  shelfcast::cli::RegisterGenerate(app);
+  shelfcast::cli::RegisterEval(app);
   shelfcast::cli::RegisterExport(app);
   shelfcast::cli::RegisterImport(app);
   try {

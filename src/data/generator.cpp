@@ -3,20 +3,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include "data/card.h"
+
 namespace shelfcast {
 namespace {
-
-constexpr double kBase = 52.25;
-constexpr double kStore[10] = {0.905, 1.283, 1.139, 1.051, 0.761, 0.760, 0.696, 1.228, 1.054, 1.124};
-constexpr double kItem[50] = {
-    0.421, 1.121, 0.701, 0.421, 0.351, 1.120, 1.120, 1.473, 0.984, 1.401,
-    1.333, 1.333, 1.614, 1.123, 1.685, 0.491, 0.631, 1.613, 0.772, 0.909,
-    0.772, 1.541, 0.561, 1.264, 1.544, 0.912, 0.422, 1.682, 1.332, 0.772,
-    1.122, 0.842, 1.331, 0.493, 1.259, 1.474, 0.560, 1.541, 0.840, 0.560,
-    0.421, 0.702, 0.982, 0.563, 1.542, 1.122, 0.421, 0.983, 0.561, 1.261};
-constexpr double kWeekday[7] = {0.793, 0.923, 0.926, 0.990, 1.056, 1.123, 1.189};  // Monday first
-constexpr double kMonth[12] = {0.680, 0.754, 0.905, 1.056, 1.132, 1.206, 1.282, 1.131, 1.054, 0.980, 1.057, 0.753};
-constexpr double kYear[5] = {0.833, 0.958, 1.000, 1.083, 1.126};  // 2013..2017
 
 // SplitMix64 (Steele, Lea, Flood 2014): a full-period 64-bit generator, exact integer
 // arithmetic, identical everywhere.
@@ -79,14 +69,7 @@ uint64_t StreamSeed(uint64_t seed, int32_t store, int32_t item) {
 
 }  // namespace
 
-double TrueMean(DayNumber day, int32_t store, int32_t item) {
-  const CivilDate c = CivilFromDays(day);
-  int year = c.year - 2013;
-  if (year < 0) year = 0;
-  if (year > 4) year = 4;
-  return kBase * kStore[store - 1] * kItem[item - 1] * kWeekday[Weekday(day)] * kMonth[c.month - 1] *
-         kYear[year];
-}
+double TrueMean(DayNumber day, int32_t store, int32_t item) { return card::Mean(day, store, item); }
 
 Result<SalesData> GenerateSales(const GeneratorOptions& o) {
   if (o.stores < 1 || o.stores > 10) return InvalidArgument("stores must be 1..10 (the data card has 10)");

@@ -28,7 +28,8 @@ struct GeneratorOptions {
   DayNumber last_day = DaysFromCivil(2017, 12, 31);
 };
 
-// The card's expected sales, the "true mean" forecaster and the noise floor.
+// The card's expected sales (data/card.h), the "true mean" forecaster and the noise
+// floor. Requires stores 1..10 and items 1..50.
 double TrueMean(DayNumber day, int32_t store, int32_t item);
 
 // Years outside 2013..2017 continue the last year's factor (1.126).

@@ -2,6 +2,7 @@
 // (protocol, baselines, trainer, evaluation) consumes.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ enum class SalesFormat { kStoreItem, kGeneric };
 struct SalesData {
   SalesFormat format = SalesFormat::kStoreItem;
   std::vector<Series> series;
+  // Filled by the CSV readers (data/csv.h): rows loaded, and in lenient mode the data
+  // lines that were not (bad lines, and earlier rows dropped at a gap) with the first
+  // few messages. rows + skipped_rows = the data lines of the file.
+  size_t rows = 0;
+  size_t skipped_rows = 0;
+  std::vector<std::string> skipped_messages;
 
   // nullptr when absent.
   const Series* Find(int32_t store, int32_t item) const {

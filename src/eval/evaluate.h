@@ -16,13 +16,16 @@ namespace shelfcast {
 struct Evaluation {
   Metrics pooled;
   std::map<uint32_t, Metrics> per_series;  // keyed by WindowSet::series index
-  std::vector<float> forecasts;            // one per example, in WindowSet order
+  std::vector<float> forecasts;            // [n][horizon], in WindowSet order
 };
 
-// forecasts[i] is the forecast of set.targets[i].
+// forecasts[i * horizon + k] is the forecast of set.targets[i * horizon + k]; pairs are
+// accumulated in that order (so every caller gets the same sums, to the last bit).
+// forecasts.size() must equal set.targets.size().
 Evaluation ScoreForecasts(const WindowSet& set, std::vector<float> forecasts);
 
-// One-step-ahead forecasts of every example by a model, then ScoreForecasts.
+// Forecasts of every example by a model (set.horizon days, recursive), then
+// ScoreForecasts.
 Result<Evaluation> EvaluateModel(Forecaster& forecaster, const WindowSet& set);
 
 }  // namespace shelfcast
