@@ -40,13 +40,18 @@ function mulberry32(seed) {
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 const median = (v) => quantile([...v].sort((a, b) => a - b), 0.5);
 
-// Times `iters` calls; returns ms per call. Sync runtimes are called without await: an
-// await per call would add a microtask turn to their time.
+// Times `iters` calls; returns { wall, cpu } ms per call. Sync runtimes are called without
+// await: an await per call would add a microtask turn to their time. CPU time (this
+// process, all threads; every runtime runs one compute thread) excludes the time other
+// processes on a shared machine take the core away, which wall time includes.
 async function sample(runner, x, n, iters) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   if (runner.async) for (let i = 0; i < iters; i++) await runner.run(x, n);
   else for (let i = 0; i < iters; i++) runner.run(x, n);
-  return (performance.now() - t0) / iters;
+  const wall = (performance.now() - t0) / iters;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 / iters };
 }
 
 async function benchConfig(hidden, batch, loaded) {
@@ -81,28 +86,38 @@ async function benchConfig(hidden, batch, loaded) {
     }
     a.iters = Math.max(1, Math.round(SAMPLE_MS / ((performance.now() - t0) / calls)));
   }
-  const ratios = new Map(active.map((a) => [a, []]));
+  const ratios = new Map(active.map((a) => [a, { wall: [], cpu: [] }]));
+  for (const a of active) a.cpu = [];
   for (let r = 0; r < rounds; r++) {
     const perRound = new Map();
     for (let k = 0; k < active.length; k++) {
       const a = active[(k + r) % active.length];  // rotate who goes first
       const t = await sample(a.runner, a.x, batch, a.iters);
-      a.times.push(t);
+      a.times.push(t.wall);
+      a.cpu.push(t.cpu);
       perRound.set(a, t);
     }
-    for (const a of active) ratios.get(a).push(perRound.get(a) / perRound.get(base));
+    for (const a of active) {
+      ratios.get(a).wall.push(perRound.get(a).wall / perRound.get(base).wall);
+      ratios.get(a).cpu.push(perRound.get(a).cpu / perRound.get(base).cpu);
+    }
   }
   const flops = 2 * WINDOW * batch * (1 + hidden) * 4 * hidden;  // gate matmuls only
   const rows = active.map((a) => {
     const sorted = [...a.times].sort((u, v) => u - v);
+    const cpu = [...a.cpu].sort((u, v) => u - v);
     const ms = quantile(sorted, 0.5);
-    const r = [...ratios.get(a)].sort((u, v) => u - v);
+    const r = [...ratios.get(a).wall].sort((u, v) => u - v);
+    const rc = [...ratios.get(a).cpu].sort((u, v) => u - v);
     a.runner.dispose();
     return {
       id: a.row.id, label: a.row.label, runtime: a.row.runtime, samples: a.times.length, itersPerSample: a.iters,
       medianMs: ms, p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), minMs: sorted[0],
+      cpuMedianMs: quantile(cpu, 0.5), cpuP10Ms: quantile(cpu, 0.1), cpuP90Ms: quantile(cpu, 0.9),
       ratioToShelfcast: quantile(r, 0.5), ratioP10: quantile(r, 0.1), ratioP90: quantile(r, 0.9),
-      gflops: flops / (ms * 1e6), maxRelDiff: a.maxRelDiff, kernels: a.runner.kernels,
+      cpuRatioToShelfcast: quantile(rc, 0.5), cpuRatioP10: quantile(rc, 0.1), cpuRatioP90: quantile(rc, 0.9),
+      gflops: flops / (ms * 1e6), gflopsCpu: flops / (quantile(cpu, 0.5) * 1e6), maxRelDiff: a.maxRelDiff,
+      kernels: a.runner.kernels,
     };
   });
   return { hidden, batch, window: WINDOW, rows };
@@ -147,7 +162,7 @@ for (const h of HIDDEN)
     const c = await benchConfig(h, b, loaded);
     configs.push(c);
     for (const r of c.rows)
-      console.log(`LSTM-${h} batch ${b}: ${r.label.padEnd(44)} ${r.medianMs.toFixed(4).padStart(10)} ms  x${r.ratioToShelfcast.toFixed(2)}`);
+      console.log(`LSTM-${h} batch ${b}: ${r.label.padEnd(44)} ${r.medianMs.toFixed(4).padStart(10)} ms wall x${r.ratioToShelfcast.toFixed(2)}, ${r.cpuMedianMs.toFixed(4).padStart(10)} ms cpu x${r.cpuRatioToShelfcast.toFixed(2)}`);
   }
 
 const cold = [];

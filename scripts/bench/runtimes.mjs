@@ -21,7 +21,8 @@ import { unrolledLstmTflite } from './tflite.mjs';
 
 const require = createRequire(import.meta.url);
 export const root = resolve(new URL('../..', import.meta.url).pathname);
-const pkgDir = (name) => dirname(require.resolve(`${name}/package.json`));
+// Package folders (not require.resolve: some packages do not export package.json).
+const pkgDir = (name) => join(root, 'node_modules', name);
 export const pkgVersion = (name) => JSON.parse(readFileSync(join(pkgDir(name), 'package.json'), 'utf8')).version;
 
 // Normalised inputs in the layouts the peers take.
@@ -32,6 +33,18 @@ function normalised(raw, n, T, norm, timeMajor) {
   return x;
 }
 const denormalise = (y, norm) => Float32Array.from(y, (v) => v * norm.scale + norm.offset);
+
+// Runs fn with console output muted: LiteRT logs its environment setup (and, under Node,
+// a failed WebGPU probe) on every load, which would bury the benchmark's own output.
+async function quietly(fn) {
+  const saved = [console.log, console.warn, console.error, console.info];
+  console.log = console.warn = console.error = console.info = () => {};
+  try {
+    return await fn();
+  } finally {
+    [console.log, console.warn, console.error, console.info] = saved;
+  }
+}
 
 export const RUNTIMES = {
   shelfcast: {
@@ -98,12 +111,9 @@ export const RUNTIMES = {
           { filename: url });
         fn(require, dirname(url), url);
       };
-      const quiet = console.error;
-      console.error = () => {};  // "Failed to create default WebGPU device": expected under Node
       try {
-        await litert.loadLiteRt(join(pkgDir('@litertjs/core'), 'wasm') + '/');
+        await quietly(() => litert.loadLiteRt(join(pkgDir('@litertjs/core'), 'wasm') + '/'));
       } finally {
-        console.error = quiet;
         delete globalThis.importScripts;
         delete globalThis.self;
         delete globalThis.navigator;
@@ -114,7 +124,7 @@ export const RUNTIMES = {
       const litert = this.litert;
       const { window: T, norm } = assets;
       const bytes = unrolledLstmTflite(assets.weights, { window: T, batch });
-      const model = await litert.loadAndCompile(bytes, { accelerator: 'wasm', cpuOptions: { numThreads: 1 } });
+      const model = await quietly(() => litert.loadAndCompile(bytes, { accelerator: 'wasm', cpuOptions: { numThreads: 1 } }));
       return {
         async: true,
         bytes: bytes.length,
@@ -153,8 +163,11 @@ export const RUNTIMES = {
       const H = w.hidden, d = w.dense[0];
       const model = tf.sequential();
       // recurrentActivation defaults to hardSigmoid in TF.js: 'sigmoid' computes the Keras/ONNX LSTM.
-      model.add(tf.layers.lstm({ units: H, inputShape: [T, 1], recurrentActivation: 'sigmoid', activation: 'tanh' }));
-      model.add(tf.layers.dense({ units: 1 }));
+      // Zero initialisers: the weights are set right after, and TF.js's default orthogonal
+      // initialiser is slow for LSTM-64 and warns about it.
+      const zeros = { kernelInitializer: 'zeros', recurrentInitializer: 'zeros', biasInitializer: 'zeros' };
+      model.add(tf.layers.lstm({ units: H, inputShape: [T, 1], recurrentActivation: 'sigmoid', activation: 'tanh', ...zeros }));
+      model.add(tf.layers.dense({ units: 1, kernelInitializer: 'zeros' }));
       model.setWeights([tf.tensor2d(w.kernel, [1, 4 * H]), tf.tensor2d(w.recurrent, [H, 4 * H]), tf.tensor1d(w.bias),
         tf.tensor2d(d.kernel, [H, 1]), tf.tensor1d(d.bias)]);
       return {
