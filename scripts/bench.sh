@@ -27,9 +27,16 @@ export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emcc's optimizer needs De
 
 echo "== build (native, wasm, native benchmarks)"
 scripts/build.sh all >/dev/null
+# Clang for the native kernel benchmark: the same LLVM code generation the wasm kernels get
+# (GCC 12 keeps the micro-kernels' accumulator arrays partly in memory: ~2x slower).
+compiler=()
+if command -v clang++-14 >/dev/null; then compiler=(-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14); fi
 cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHELFCAST_BUILD_BENCH=ON \
-  -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
+  -DSHELFCAST_BUILD_TESTS=OFF -DSHELFCAST_BUILD_TOOLS=ON "${compiler[@]}" >/dev/null
 cmake --build build/bench-native --target shelfcast_kernel_bench >/dev/null
+# The forecast-only engine (no CSV reader / metrics), for the like-for-like download size.
+cmake --preset wasm-release -B build/bench-wasm -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
+cmake --build build/bench-wasm --target shelfcast-engine >/dev/null
 
 out=build/bench
 models="$out/models"
@@ -53,7 +60,8 @@ src=src
 em++ -std=c++17 -O3 -msimd128 -DSHELFCAST_SIMD=1 -I"$src" tests/bench/f32_kernels_wasm.cpp \
   "$src"/kernels/f32-gemm/*.cpp "$src"/kernels/f32-lstm-cell/*.cpp \
   -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -o "$out/wasm/f32_kernels.js"
-node --no-experimental-fetch "$out/wasm/f32_kernels.js" > "$out/wasm_kernels.json"
+mv "$out/wasm/f32_kernels.js" "$out/wasm/f32_kernels.cjs"   # CommonJS glue; package.json says "module"
+node --no-experimental-fetch "$out/wasm/f32_kernels.cjs" > "$out/wasm_kernels.json"
 
 echo "== native kernels vs XNNPACK"
 build/bench-native/tests/bench/shelfcast_kernel_bench --benchmark_min_time=0.2 \

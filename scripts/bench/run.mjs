@@ -9,7 +9,7 @@
 // DIR holds lstm16.shcf, lstm32.shcf, lstm64.shcf and optional lstm<H>-<variant>.shcf
 // (variants: ROWS in runtimes.mjs) with their ONNX core exports (<name>.core.onnx).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
@@ -134,8 +134,8 @@ function coldStart(runtimeName, hidden) {
     totalMs: pick('totalMs'), peakRssMB: pick('peakRssMB'), baselineRssMB: pick('baselineRssMB') };
 }
 
-function sizes(runtimeName) {
-  const files = RUNTIMES[runtimeName].files();
+function sizes(runtimeName, which = 'files') {
+  const files = RUNTIMES[runtimeName][which]();
   let raw = 0, gzip = 0, brotli = 0, wasm = 0, js = 0;
   for (const f of files) {
     const data = readFileSync(f);
@@ -144,7 +144,8 @@ function sizes(runtimeName) {
     gzip += gzipSync(data, { level: 9 }).length;
     brotli += brotliCompressSync(data, { params: { [zc.BROTLI_PARAM_QUALITY]: 11 } }).length;
   }
-  return { runtime: runtimeName, files: files.map((f) => f.replace(root + '/', '')), bytes: raw, js, wasm, gzip, brotli };
+  const runtime = which === 'files' ? runtimeName : RUNTIMES[runtimeName].minimalLabel;
+  return { runtime, files: files.map((f) => f.replace(root + '/', '')), bytes: raw, js, wasm, gzip, brotli };
 }
 
 const usedRuntimes = [...new Set(ROWS.map((r) => r.runtime))];
@@ -178,7 +179,10 @@ const machine = {
 };
 const results = {
   generated: new Date().toISOString(), quick, rounds, window: WINDOW, machine, versions,
-  configs, cold, sizes: usedRuntimes.map(sizes),
+  configs, cold,
+  sizes: usedRuntimes.map((r) => sizes(r)).concat(usedRuntimes
+    .filter((r) => RUNTIMES[r].minimalFiles && RUNTIMES[r].minimalFiles().every((f) => existsSync(f)))
+    .map((r) => sizes(r, 'minimalFiles'))),
   models: Object.fromEntries(Object.entries(loaded.assets).map(([k, a]) => [k, { shcf: a.shcf.replace(root + '/', ''), fileBytes: a.fileBytes }])),
 };
 writeFileSync(outFile, JSON.stringify(results, null, 1) + '\n');

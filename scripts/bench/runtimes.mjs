@@ -51,6 +51,12 @@ export const RUNTIMES = {
     label: 'shelfcast',
     packages: [],
     files: () => ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm'].map((f) => join(distDir(), f)),
+    // The engine built with -DSHELFCAST_WASM_DATA=OFF (scripts/bench.sh builds it): the
+    // forecaster alone, without the CSV reader and metrics the default build adds for the
+    // demo page; what the peers' files do is forecast only, so this is the like-for-like size.
+    minimalFiles: () => ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm']
+      .map((f) => join(process.env.SHELFCAST_FORECAST_ONLY_DIST ?? join(root, 'build/bench-wasm/dist'), f)),
+    minimalLabel: 'shelfcast (forecast-only build)',
     async init() {
       const { loadEngine } = await import(join(distDir(), 'shelfcast.js'));
       this.engine = await loadEngine();
@@ -147,6 +153,13 @@ export const RUNTIMES = {
     packages: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
     files: () => [join(pkgDir('@tensorflow/tfjs'), 'dist/tf.min.js'),
       join(pkgDir('@tensorflow/tfjs-backend-wasm'), 'dist/tf-backend-wasm.min.js'),
+      join(pkgDir('@tensorflow/tfjs-backend-wasm'), 'dist/tfjs-backend-wasm-simd.wasm')],
+    // The least a page can load to run an LSTM layer: core + layers (no converter, no
+    // data) + the wasm backend, ES module builds.
+    minimalLabel: 'tfjs-wasm (core + layers only)',
+    minimalFiles: () => [join(pkgDir('@tensorflow/tfjs-core'), 'dist/tf-core.fesm.min.js'),
+      join(pkgDir('@tensorflow/tfjs-layers'), 'dist/tf-layers.fesm.min.js'),
+      join(pkgDir('@tensorflow/tfjs-backend-wasm'), 'dist/tf-backend-wasm.fesm.min.js'),
       join(pkgDir('@tensorflow/tfjs-backend-wasm'), 'dist/tfjs-backend-wasm-simd.wasm')],
     async init() {
       const tf = await import('@tensorflow/tfjs');
