@@ -36,7 +36,7 @@ cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHELFCAST
 cmake --build build/bench-native --target shelfcast_kernel_bench >/dev/null
 # The forecast-only engine (no CSV reader / metrics), for the like-for-like download size.
 cmake --preset wasm-release -B build/bench-wasm -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench-wasm --target shelfcast-engine >/dev/null
+cmake --build build/bench-wasm >/dev/null
 
 out=build/bench
 models="$out/models"
