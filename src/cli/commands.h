@@ -11,6 +11,8 @@ void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
 void RegisterGenerate(CLI::App& app);
 void RegisterEval(CLI::App& app);
+void RegisterTrain(CLI::App& app);
+void RegisterManifest(CLI::App& app);
 void RegisterExport(CLI::App& app);
 void RegisterImport(CLI::App& app);
 
