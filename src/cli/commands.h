@@ -14,5 +14,7 @@ void RegisterEval(CLI::App& app);
 void RegisterTrain(CLI::App& app);
 void RegisterManifest(CLI::App& app);
 void RegisterCompress(CLI::App& app);
+void RegisterExport(CLI::App& app);
+void RegisterImport(CLI::App& app);
 
 }  // namespace shelfcast::cli

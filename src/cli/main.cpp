@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterTrain(app);
   shelfcast::cli::RegisterManifest(app);
   shelfcast::cli::RegisterCompress(app);
+  shelfcast::cli::RegisterExport(app);
+  shelfcast::cli::RegisterImport(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -67,6 +67,7 @@ inline i32x4 i16_load_i8(const int8_t* p) { return wasm_i16x8_load8x8(p); }
 inline i32x4 i32_dot_i16(i32x4 a, i32x4 b) { return wasm_i32x4_dot_i16x8(a, b); }
 // Two int32x4 -> eight int16 (saturating), stored to p.
 inline void i16_store_narrow(int16_t* p, i32x4 lo, i32x4 hi) { wasm_v128_store(p, wasm_i16x8_narrow_i32x4(lo, hi)); }
+inline i32x4 as_i32(f32x4 a) { return a; }
 #else
 using f32x4 = __m128;
 using i32x4 = __m128i;
@@ -113,6 +114,7 @@ inline i32x4 i32_dot_i16(i32x4 a, i32x4 b) { return _mm_madd_epi16(a, b); }
 inline void i16_store_narrow(int16_t* p, i32x4 lo, i32x4 hi) {
   _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm_packs_epi32(lo, hi));
 }
+inline i32x4 as_i32(f32x4 a) { return _mm_castps_si128(a); }
 #endif
 
 }  // namespace shelfcast::simd

@@ -32,6 +32,9 @@ class GateMatmul {
                    size_t gates_stride) = 0;
   // The kernels it runs, for inspect / the platform report.
   virtual std::string Describe() const = 0;
+  // Rows the caller should pass per Run so the block's gates stay in L1 while the cell
+  // update reads them (the batch kernel's MR); 0: no preference, pass every row at once.
+  virtual size_t RowBlock() const { return 0; }
 };
 
 class LstmLayerRunner {

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: shelfcast against the peer runtimes a user would
+# otherwise pick (onnxruntime-web, LiteRT.js, TF.js wasm; Node 20, one thread each), the
+# f32 kernels in wasm, and the native kernel benchmark (f32-gemm vs XNNPACK). Writes
+# build/bench/*.json and regenerates docs/benchmarks.md and docs/benchmarks.svg.
+#
+#   scripts/bench.sh                  untrained LSTM-16/32/64 models (shelfcast init)
+#   scripts/bench.sh --models DIR     lstm16.shcf, lstm32.shcf, lstm64.shcf from DIR, plus any
+#                                     lstm<H>-<variant>.shcf (sparse, int8, stacked: rows in
+#                                     scripts/bench/runtimes.mjs)
+#   scripts/bench.sh --quick          LSTM-16/64, fewer rounds: a smoke run (minutes)
+#
+# Not part of scripts/test.sh: benchmarks report numbers, they never fail on time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+models_src=""
+quick=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --models) models_src="$2"; shift 2 ;;
+    --quick) quick=(--quick); shift ;;
+    *) echo "usage: scripts/bench.sh [--models DIR] [--quick]" >&2; exit 2 ;;
+  esac
+done
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emcc's optimizer needs Debian's acorn
+[[ -e node_modules ]] || { echo "bench: node_modules missing (npm ci, or link it)" >&2; exit 1; }
+
+echo "== build (native, wasm, native benchmarks)"
+scripts/build.sh all >/dev/null
+# Clang for the native kernel benchmark: the same LLVM code generation the wasm kernels get
+# (GCC 12 keeps the micro-kernels' accumulator arrays partly in memory: ~2x slower).
+compiler=()
+if command -v clang++-14 >/dev/null; then compiler=(-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14); fi
+cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHELFCAST_BUILD_BENCH=ON \
+  -DSHELFCAST_BUILD_TESTS=OFF -DSHELFCAST_BUILD_TOOLS=ON "${compiler[@]}" >/dev/null
+cmake --build build/bench-native --target shelfcast_kernel_bench >/dev/null
+# The forecast-only engine (no CSV reader / metrics), for the like-for-like download size.
+cmake --preset wasm-release -B build/bench-wasm -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
+cmake --build build/bench-wasm >/dev/null
+
+out=build/bench
+models="$out/models"
+rm -rf "$models"
+mkdir -p "$models" "$out/wasm"
+cli=build/native/src/cli/shelfcast
+echo "== models ($models)"
+if [[ -n "$models_src" ]]; then
+  cp "$models_src"/lstm*.shcf "$models"/
+else
+  for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
+fi
+for f in "$models"/*.shcf; do
+  # The ONNX "core" graph (normalised input, no layout ops) is the one the peers run.
+  "$cli" export onnx "$f" --graph core --out "${f%.shcf}.core.onnx" >/dev/null
+done
+ls "$models"
+
+echo "== f32 kernels in wasm (V8)"
+src=src
+em++ -std=c++17 -O3 -msimd128 -DSHELFCAST_SIMD=1 -I"$src" tests/bench/f32_kernels_wasm.cpp \
+  "$src"/kernels/f32-gemm/*.cpp "$src"/kernels/f32-lstm-cell/*.cpp \
+  -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -o "$out/wasm/f32_kernels.js"
+mv "$out/wasm/f32_kernels.js" "$out/wasm/f32_kernels.cjs"   # CommonJS glue; package.json says "module"
+node --no-experimental-fetch "$out/wasm/f32_kernels.cjs" > "$out/wasm_kernels.json"
+
+echo "== native kernels vs XNNPACK"
+build/bench-native/tests/bench/shelfcast_kernel_bench --benchmark_min_time=0.2 \
+  --benchmark_format=json --benchmark_out="$out/native_kernels.json" --benchmark_out_format=json >/dev/null
+
+echo "== runtimes (Node $(node --version), one thread each)"
+node scripts/bench/run.mjs --models "$models" --out "$out/results.json" "${quick[@]}"
+
+echo "== report"
+node scripts/bench/report.mjs --results "$out/results.json" --wasm-kernels "$out/wasm_kernels.json" \
+  --native-kernels "$out/native_kernels.json" --md docs/benchmarks.md --svg docs/benchmarks.svg
