@@ -43,6 +43,9 @@ void f32_lstm_cell_sigmoid__simd(size_t units, const float* gates, float* c, flo
 void f32_lstm_cell_hard_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
   CellSimd<simd::hard_sigmoid>(units, gates, c, h);
 }
+void f32_lstm_cell_hard_sigmoid_relu6__simd(size_t units, const float* gates, float* c, float* h) {
+  CellSimd<simd::hard_sigmoid_relu6>(units, gates, c, h);
+}
 void f32_lstm_cell_relu__simd(size_t units, const float* gates, float* c, float* h) {
   CellSimd<simd::relu>(units, gates, c, h);
 }
