@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterInspect(app);
   shelfcast::cli::RegisterForecast(app);
   shelfcast::cli::RegisterInit(app);
+  shelfcast::cli::RegisterImportKeras(app);
+  shelfcast::cli::RegisterInspectKeras(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
