@@ -28,13 +28,60 @@ namespace {
 
 constexpr uint8_t kFlagHasDay = 1;
 
-uint64_t Fnv1a64(const uint8_t* data, size_t size) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < size; ++i) {
-    h ^= data[i];
-    h *= 0x100000001b3ull;
+// FNV-1a 64 over everything a Model holds (structure, normalisation, every stored tensor
+// value), in a fixed order. Not WriteModel's bytes: that would link the writer and its
+// encoders into the wasm runtime for one hash.
+class Fnv1a64 {
+ public:
+  void Bytes(const void* data, size_t size) {
+    const uint8_t* p = static_cast<const uint8_t*>(data);
+    for (size_t i = 0; i < size; ++i) {
+      h_ ^= p[i];
+      h_ *= 0x100000001b3ull;
+    }
   }
-  return h;
+  void U32(uint32_t v) {
+    uint8_t b[4];
+    for (int i = 0; i < 4; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+    Bytes(b, 4);
+  }
+  void F32(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, 4);
+    U32(bits);
+  }
+  void Floats(const std::vector<float>& v) {
+    U32(static_cast<uint32_t>(v.size()));
+    for (float f : v) F32(f);
+  }
+  uint64_t value() const { return h_; }
+
+ private:
+  uint64_t h_ = 0xcbf29ce484222325ull;
+};
+
+uint64_t ModelFingerprint(const Model& m) {
+  Fnv1a64 h;
+  h.Bytes("shelfcast-model-v1", 18);
+  for (uint32_t v : {m.window, m.horizon, uint32_t(m.norm), uint32_t(m.calendar), uint32_t(m.layers.size())}) h.U32(v);
+  h.F32(m.norm_offset);
+  h.F32(m.norm_scale);
+  for (const Layer& l : m.layers) {
+    for (uint32_t v : {uint32_t(l.kind), uint32_t(l.activation), uint32_t(l.recurrent_activation), l.inputs, l.units,
+                       uint32_t(l.tensors.size())})
+      h.U32(v);
+    for (const Tensor& t : l.tensors) {
+      for (uint32_t v : {uint32_t(t.role), uint32_t(t.encoding), t.rows, t.cols}) h.U32(v);
+      h.Floats(t.dense);
+      h.Floats(t.sparse_values);
+      h.Floats(t.scales);
+      h.U32(static_cast<uint32_t>(t.mask.size()));
+      h.Bytes(t.mask.data(), t.mask.size());
+      h.U32(static_cast<uint32_t>(t.q.size()));
+      h.Bytes(t.q.data(), t.q.size());
+    }
+  }
+  return h.value();
 }
 
 std::string Hex64(uint64_t v) {
@@ -83,10 +130,10 @@ const char* StreamKindName(StreamKind kind) {
 // StreamModel
 
 Result<std::shared_ptr<StreamModel>> StreamModel::Create(Model model, const KernelOptions& options) {
-  SHELFCAST_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, WriteModel(model));  // validates
+  SHELFCAST_RETURN_IF_ERROR(ValidateModel(model));
   std::shared_ptr<StreamModel> sm(new StreamModel());
   sm->options_ = options;
-  sm->fingerprint_ = Fnv1a64(bytes.data(), bytes.size());
+  sm->fingerprint_ = ModelFingerprint(model);
   for (const Layer& layer : model.layers) {
     if (layer.kind != LayerKind::kLstm) continue;
     std::unique_ptr<LstmLayerRunner> runner;

@@ -61,7 +61,8 @@ class StreamModel {
                                                    const KernelOptions& options = {});
 
   const Model& model() const { return model_; }
-  // FNV-1a 64 of the model's file bytes (WriteModel): equal models, equal fingerprints.
+  // FNV-1a 64 of the model's structure, normalisation and weights: equal models, equal
+  // fingerprints; saved states carry it.
   uint64_t fingerprint() const { return fingerprint_; }
   // Floats of LSTM state: 2 * units per LSTM layer (h then c).
   size_t state_size() const { return state_size_; }
