@@ -193,22 +193,23 @@ Result<Forecaster*> StreamModel::WindowForecaster() {
 // SeriesStream: dates, counters and the state bytes shared by both kinds.
 
 Status SeriesStream::CheckStep(float value, const DayNumber* day, DayNumber* input_day) const {
-  const std::string where = "stream step " + std::to_string(steps_ + 1);
-  if (!std::isfinite(value)) return InvalidArgument(where + ": value is not a finite number");
+  // Built only on failure: a step must not allocate.
+  const auto where = [this] { return "stream step " + std::to_string(steps_ + 1); };
+  if (!std::isfinite(value)) return InvalidArgument(where() + ": value is not a finite number");
   *input_day = 0;
   if (day != nullptr) {
     if (!DayInRange(*day))
-      return InvalidArgument(where + ": day " + std::to_string(*day) + " is outside 1900-01-01..2199-12-31");
+      return InvalidArgument(where() + ": day " + std::to_string(*day) + " is outside 1900-01-01..2199-12-31");
     if (has_day_ && *day != last_day_ + 1)
-      return InvalidArgument(where + ": date " + FormatIsoDate(*day) + " does not follow the previous step's " +
+      return InvalidArgument(where() + ": date " + FormatIsoDate(*day) + " does not follow the previous step's " +
                              FormatIsoDate(last_day_) + " (a stream takes consecutive days; feed the days between)");
     *input_day = *day;
   } else if (has_day_) {
     if (!DayInRange(last_day_ + 1))
-      return InvalidArgument(where + ": the day after " + FormatIsoDate(last_day_) + " is past 2199-12-31");
+      return InvalidArgument(where() + ": the day after " + FormatIsoDate(last_day_) + " is past 2199-12-31");
     *input_day = last_day_ + 1;
   } else if (model_->model().calendar != kCalendarNone) {
-    return InvalidArgument(where + ": this model uses calendar features: give the date of the first observation");
+    return InvalidArgument(where() + ": this model uses calendar features: give the date of the first observation");
   }
   return Status::Ok();
 }
