@@ -20,6 +20,7 @@ inline CLI::App* ParentCommand(CLI::App& app, const std::string& name, const std
 void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
+void RegisterGenerate(CLI::App& app);
 void RegisterImportKeras(CLI::App& app);
 void RegisterInspectKeras(CLI::App& app);
 

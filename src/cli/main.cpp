@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterInspect(app);
   shelfcast::cli::RegisterForecast(app);
   shelfcast::cli::RegisterInit(app);
+  shelfcast::cli::RegisterGenerate(app);
   shelfcast::cli::RegisterImportKeras(app);
   shelfcast::cli::RegisterInspectKeras(app);
   try {
