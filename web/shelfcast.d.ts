@@ -55,11 +55,11 @@ export class Model {
   readonly needsDates: boolean;
   forecast(window: ArrayLike<number>, options?: ForecastOptions): Float32Array;
   forecastBatch(windows: ArrayLike<number>, options?: BatchOptions): Float32Array;
+  dispose(): void;
   /** LSTM-state stream: one LSTM step per observation. Throws for window-mean models. */
   stream(): Stream;
   /** Ring-buffer stream: re-runs the last `window` days per forecast. Any model. */
   windowStream(): Stream;
-  dispose(): void;
 }
 
 /** One series fed one observation at a time (docs/streaming.md). */

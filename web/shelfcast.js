@@ -176,6 +176,17 @@ export class Model {
     return m.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + rows * horizon);
   }
 
+  /** Frees the engine memory held by this model. */
+  dispose() {
+    for (const name of Object.keys(this._ptr)) {
+      if (this._ptr[name]) this._m._free(this._ptr[name]);
+      this._ptr[name] = 0;
+      this._cap[name] = 0;
+    }
+    if (this._h) this._h.delete();
+    this._h = null;
+  }
+
   /**
    * A stream of one series fed one observation at a time (see Stream). The LSTM state is
    * carried from step to step; after exactly `window` steps from the start, forecast()
@@ -203,17 +214,6 @@ export class Model {
       throw new ShelfcastError(error);
     }
     return new Stream(this._m, handle, this);
-  }
-
-  /** Frees the engine memory held by this model. */
-  dispose() {
-    for (const name of Object.keys(this._ptr)) {
-      if (this._ptr[name]) this._m._free(this._ptr[name]);
-      this._ptr[name] = 0;
-      this._cap[name] = 0;
-    }
-    if (this._h) this._h.delete();
-    this._h = null;
   }
 }
 

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
@@ -51,17 +50,6 @@ const json* Member(const json& object, const char* key) {
 std::string Compact(const json& v) {
   if (v.is_string()) return v.get_ref<const std::string&>();
   return v.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// Keras' naming.to_snake_case, the same three substitutions: "LSTM" -> "lstm",
-// "InputLayer" -> "input_layer", "Conv1D" -> "conv1d".
-std::string SnakeCase(const std::string& name) {
-  static const std::regex non_word("[^A-Za-z0-9_]+"), word_start("(.)([A-Z][a-z]+)"), lower_upper("([a-z])([A-Z])");
-  std::string s = std::regex_replace(name, non_word, "");
-  s = std::regex_replace(s, word_start, "$1_$2");
-  s = std::regex_replace(s, lower_upper, "$1_$2");
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 struct ParsedLayer {
@@ -167,7 +155,7 @@ Result<ParsedModel> ParseConfig(const std::string& text) {
       p.inbound_nodes = nodes->size();
       CollectHistory(*nodes, &p.inbound);
     }
-    const std::string snake = SnakeCase(p.class_name);
+    const std::string snake = KerasSnakeCase(p.class_name);
     const int n = per_class[snake]++;
     p.weights_key = n == 0 ? snake : snake + "_" + std::to_string(n);
     m.layers.push_back(std::move(p));
@@ -607,6 +595,44 @@ void AddSettings(const json& config, const std::string& prefix, KerasLayerInfo* 
 }
 
 }  // namespace
+
+// Keras' naming.to_snake_case, its three regex substitutions done by hand (left to right,
+// non-overlapping, as Python's re.sub): drop non-word characters; "(.)([A-Z][a-z]+)" ->
+// "\1_\2"; "([a-z])([A-Z])" -> "\1_\2"; then lower case. "LSTM" -> "lstm", "InputLayer" ->
+// "input_layer", "Conv1D" -> "conv1d".
+std::string KerasSnakeCase(const std::string& name) {
+  const auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  std::string s;
+  for (char c : name)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') s += c;
+  std::string a;
+  for (size_t i = 0; i < s.size();) {
+    if (i + 2 < s.size() && upper(s[i + 1]) && lower(s[i + 2])) {
+      a += s[i];
+      a += '_';
+      a += s[i + 1];
+      size_t j = i + 2;
+      while (j < s.size() && lower(s[j])) a += s[j++];
+      i = j;
+    } else {
+      a += s[i++];
+    }
+  }
+  std::string b;
+  for (size_t i = 0; i < a.size();) {
+    if (i + 1 < a.size() && lower(a[i]) && upper(a[i + 1])) {
+      b += a[i];
+      b += '_';
+      b += a[i + 1];
+      i += 2;
+    } else {
+      b += a[i++];
+    }
+  }
+  for (char& c : b) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return b;
+}
 
 Result<Model> ImportKeras(const KerasFile& file, const KerasImportOptions& options) {
   SHELFCAST_ASSIGN_OR_RETURN(ParsedModel m, ParseConfig(file.config_json));

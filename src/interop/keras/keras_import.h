@@ -77,6 +77,10 @@ Result<Model> ImportKeras(const KerasFile& file, const KerasImportOptions& optio
 // (for models that are not forecasters, e.g. to check an importer against a real file).
 Result<Layer> ImportKerasLstmLayer(const KerasFile& file, const std::string& layer_name);
 
+// Keras' naming.to_snake_case: the base of the keys Keras 3 stores a layer's weights under
+// (/layers/<key>/...), e.g. "InputLayer" -> "input_layer".
+std::string KerasSnakeCase(const std::string& class_name);
+
 // Layers, settings and weights as the file holds them, and whether ImportKeras takes it.
 Result<KerasModelInfo> InspectKeras(const KerasFile& file, const KerasImportOptions& options = {});
 

@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -539,4 +540,40 @@ TEST_CASE("keras: files that are not Keras models are refused", "[interop][keras
   };
   WriteKerasH5(dir + "/notjson.h5", base, not_json);
   CHECK(ImportStatus(dir + "/notjson.h5").message() == "model config is not a JSON object");
+}
+
+TEST_CASE("keras: use_bias=false imports as a zero bias", "[interop][keras]") {
+  const std::string dir = TestTempDir("keras");
+  Model original = RandomKerasModel({6}, {{3, Activation::kSigmoid}}, Activation::kSigmoid, 10, kCalendarNone, 9);
+  KerasTestOptions options;
+  options.keras_major = 3;
+  options.edit_config = [](json& root) {
+    for (json& l : root["config"]["layers"])
+      if (l["class_name"] == "LSTM" || l["config"]["name"] == "dense") l["config"]["use_bias"] = false;
+  };
+  options.edit_weights = [](hid_t f) {
+    REQUIRE(H5Ldelete(f, "/layers/lstm/cell/vars/2", H5P_DEFAULT) >= 0);
+    REQUIRE(H5Ldelete(f, "/layers/dense/vars/1", H5P_DEFAULT) >= 0);
+  };
+  WriteKerasZip(dir + "/nobias.keras", original, options);
+  Result<Model> imported = ImportKeras(Open(dir + "/nobias.keras"), {});
+  INFO(imported.status().message());
+  REQUIRE(imported.ok());
+  for (size_t li : {0u, 1u}) {
+    std::vector<float>& bias = original.layers[li].Find(TensorRole::kBias)->dense;
+    std::fill(bias.begin(), bias.end(), 0.f);
+  }
+  CHECK(SameTensors(original, *imported));
+  RequireSameForecasts(original, *imported);
+}
+
+TEST_CASE("keras: weight keys follow Keras' to_snake_case", "[interop][keras]") {
+  // Expected values printed by Keras' own three re.sub calls (keras/src/utils/naming.py).
+  const std::pair<const char*, const char*> cases[] = {
+      {"LSTM", "lstm"}, {"InputLayer", "input_layer"}, {"Conv1D", "conv1d"}, {"Dense", "dense"},
+      {"LSTMCell", "lstm_cell"}, {"ABCDef", "abc_def"}, {"SimpleRNN", "simple_rnn"},
+      {"MultiHeadAttention", "multi_head_attention"}, {"My-Layer2x", "my_layer2x"}, {"aBcDeF", "a_bc_de_f"},
+      {"HTTPServerX", "http_server_x"},
+  };
+  for (const auto& [in, out] : cases) CHECK(KerasSnakeCase(in) == out);
 }
