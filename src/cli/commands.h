@@ -21,6 +21,7 @@ void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
 void RegisterGenerate(CLI::App& app);
+void RegisterEval(CLI::App& app);
 void RegisterImportKeras(CLI::App& app);
 void RegisterInspectKeras(CLI::App& app);
 
