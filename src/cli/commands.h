@@ -22,6 +22,8 @@ void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
 void RegisterGenerate(CLI::App& app);
 void RegisterEval(CLI::App& app);
+void RegisterTrain(CLI::App& app);
+void RegisterManifest(CLI::App& app);
 void RegisterImportKeras(CLI::App& app);
 void RegisterInspectKeras(CLI::App& app);
 
