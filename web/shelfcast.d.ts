@@ -56,6 +56,32 @@ export class Model {
   forecast(window: ArrayLike<number>, options?: ForecastOptions): Float32Array;
   forecastBatch(windows: ArrayLike<number>, options?: BatchOptions): Float32Array;
   dispose(): void;
+  /** LSTM-state stream: one LSTM step per observation. Throws for window-mean models. */
+  stream(): Stream;
+  /** Ring-buffer stream: re-runs the last `window` days per forecast. Any model. */
+  windowStream(): Stream;
+}
+
+/** One series fed one observation at a time (docs/streaming.md). */
+export class Stream {
+  readonly model: Model;
+  readonly kind: 'lstm-state' | 'window';
+  /** Observations since the start or the last reset(). */
+  readonly steps: number;
+  /** 'YYYY-MM-DD' of the last observation, or null when the stream has no dates. */
+  readonly lastDate: string | null;
+  /** Hex fingerprint of the model; saved states carry it. */
+  readonly fingerprint: string;
+  /** Feeds one day's sales; `date` is that day's (required on the first step of calendar models). */
+  step(value: number, date?: DateLike): void;
+  /** Forecasts the `horizon` (default 1) days after the last observation, without changing the stream. */
+  forecast(horizon?: number): Float32Array;
+  /** The state as versioned bytes, for setState() after a reload. */
+  getState(): Uint8Array;
+  /** Restores a state from getState(); throws ShelfcastError (stream unchanged) if it is not this stream's. */
+  setState(bytes: Uint8Array | ArrayBuffer): void;
+  reset(): void;
+  dispose(): void;
 }
 
 export interface SalesSeries {

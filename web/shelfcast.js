@@ -5,6 +5,11 @@
 //   const model = engine.loadModel(await (await fetch('models/lstm64.shcf')).arrayBuffer());
 //   const [next] = model.forecast(last30Days, { date: '2017-06-01' });
 //   const many = model.forecastBatch(windows /* Float32Array n*window */, { dates, horizon: 7 });
+//
+//   const stream = model.stream();                          // one series, one day at a time
+//   stream.step(42, '2017-06-01');                          // O(H^2): one LSTM step
+//   const week = stream.forecast(7);                        // from the current state
+//   const saved = stream.getState();                        // Uint8Array; later: stream.setState(saved)
 //   model.dispose();
 //
 //   const data = engine.parseSalesCsv(await file.text());   // the CLI's CSV reader
@@ -495,6 +500,126 @@ export class Model {
       this._ptr[name] = 0;
       this._cap[name] = 0;
     }
+    if (this._h) this._h.delete();
+    this._h = null;
+  }
+
+  /**
+   * A stream of one series fed one observation at a time (see Stream). The LSTM state is
+   * carried from step to step; after exactly `window` steps from the start, forecast()
+   * equals forecast() over those days, bit for bit. Throws for window-mean models, whose
+   * scale depends on the whole window: use windowStream() for them.
+   */
+  stream() {
+    return this._openStream(false);
+  }
+
+  /**
+   * A stream that keeps the last `window` observations and re-runs the window for each
+   * forecast: any model, always equal to forecast() over the last `window` days.
+   */
+  windowStream() {
+    return this._openStream(true);
+  }
+
+  _openStream(windowKind) {
+    if (!this._h) throw new ShelfcastError('the model was disposed');
+    const handle = new this._m.StreamHandle(this._h, windowKind);
+    const error = handle.error();
+    if (error) {
+      handle.delete();
+      throw new ShelfcastError(error);
+    }
+    return new Stream(this._m, handle, this);
+  }
+}
+
+/**
+ * One series fed one observation at a time: step() advances the state by one day,
+ * forecast() predicts from it without changing it, getState()/setState() save and restore
+ * it as a few hundred bytes (versioned, tied to the model: a state from another model or
+ * another kind of stream is refused). Days must be consecutive; models with calendar
+ * features need the date of the first observation, later dates default to the next day.
+ */
+export class Stream {
+  constructor(module, handle, model) {
+    this._m = module;
+    this._h = handle;
+    this.model = model;
+    this._out = 0;
+    this._outCap = 0;
+  }
+
+  /** 'lstm-state' or 'window'. */
+  get kind() {
+    return this._h.kind() === 'window' ? 'window' : 'lstm-state';
+  }
+
+  /** Observations since the start (or the last reset). */
+  get steps() {
+    return this._h.steps();
+  }
+
+  /** 'YYYY-MM-DD' of the last observation, or null when the stream has no dates. */
+  get lastDate() {
+    return this._h.hasDay() ? isoDate(this._h.lastDay()) : null;
+  }
+
+  /** Hex fingerprint of the model the stream (and its saved states) belongs to. */
+  get fingerprint() {
+    return this._h.fingerprint();
+  }
+
+  /** Feeds one day's sales; `date` ('YYYY-MM-DD', Date or day number) is that day's. */
+  step(value, date) {
+    const hasDay = date !== undefined && date !== null;
+    if (this._h.step(value, hasDay ? dayNumber(date) : 0, hasDay)) throw new ShelfcastError(this._h.lastError());
+  }
+
+  /** Forecasts the `horizon` days after the last observation; does not change the stream. */
+  forecast(horizon = 1) {
+    if (!Number.isInteger(horizon) || horizon < 1) throw new ShelfcastError(`horizon ${horizon} is not a positive integer`);
+    if (this._outCap < horizon) {
+      if (this._out) this._m._free(this._out);
+      this._out = this._m._malloc(horizon * 4);
+      this._outCap = this._out ? horizon : 0;
+      if (!this._out) throw new ShelfcastError(`out of memory: ${horizon * 4} bytes for a forecast`);
+    }
+    if (this._h.forecast(horizon, this._out)) throw new ShelfcastError(this._h.lastError());
+    return this._m.HEAPF32.slice(this._out >> 2, (this._out >> 2) + horizon);
+  }
+
+  /** The stream's state as bytes (Uint8Array) for setState(), e.g. after a page reload. */
+  getState() {
+    this._h.saveState();
+    const ptr = this._h.stateData();
+    return this._m.HEAPU8.slice(ptr, ptr + this._h.stateSize());
+  }
+
+  /** Restores a state from getState(); throws (leaving the stream as it was) if it is not this stream's. */
+  setState(bytes) {
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const m = this._m;
+    const ptr = m._malloc(Math.max(1, data.length));
+    if (!ptr) throw new ShelfcastError('out of memory restoring a stream state');
+    try {
+      m.HEAPU8.set(data, ptr);
+      if (this._h.restoreState(ptr, data.length)) throw new ShelfcastError(this._h.lastError());
+    } finally {
+      m._free(ptr);
+    }
+  }
+
+  /** Back to no observations. */
+  reset() {
+    this._h.reset();
+  }
+
+  /** Frees the engine memory held by this stream. */
+  dispose() {
+    if (this._out) this._m._free(this._out);
+    this._out = 0;
+    this._outCap = 0;
     if (this._h) this._h.delete();
     this._h = null;
   }

@@ -89,7 +89,7 @@ void RunSparse(const SparseArgs& args) {
 }  // namespace
 
 void RegisterCompress(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("compress", "Compress a model: int8 quantisation, sparse encodings");
+  CLI::App* cmd = ParentCommand(app, "compress", "Compress a model: int8 quantisation, sparse encodings, pruning");
   cmd->require_subcommand(1);
 
   auto int8 = std::make_shared<Int8Args>();

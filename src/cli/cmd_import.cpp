@@ -40,7 +40,7 @@ void RunImportOnnx(const ImportArgs& args) {
 }  // namespace
 
 void RegisterImport(CLI::App& app) {
-  CLI::App* cmd = app.add_subcommand("import", "Import a model from another format");
+  CLI::App* cmd = ParentCommand(app, "import", "Convert a model trained elsewhere to a shelfcast model file");
   cmd->require_subcommand(1);
   auto args = std::make_shared<ImportArgs>();
   CLI::App* onnx = cmd->add_subcommand("onnx", "Read an ONNX LSTM forecaster (tf2onnx, torch.onnx, shelfcast)");

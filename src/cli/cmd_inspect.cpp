@@ -87,10 +87,15 @@ void RunInspect(const InspectArgs& args) {
 
 void RegisterInspect(CLI::App& app) {
   auto args = std::make_shared<InspectArgs>();
-  CLI::App* cmd = app.add_subcommand("inspect", "Show a model file's architecture, tensors, encodings and sizes");
-  cmd->add_option("model", args->model, "Model file (.shcf)")->required();
+  CLI::App* cmd = ParentCommand(app, "inspect", "Show a model file's architecture, tensors, encodings and sizes");
+  // Not required(): `inspect keras FILE` (cmd_inspect_keras.cpp) is a subcommand of inspect.
+  cmd->add_option("model", args->model, "Model file (.shcf)");
   cmd->add_flag("--json", args->json, "Print JSON instead of text");
-  cmd->callback([args] { RunInspect(*args); });
+  cmd->callback([args, cmd] {
+    if (!cmd->get_subcommands().empty()) return;
+    if (args->model.empty()) throw CommandError("inspect needs a model file: shelfcast inspect MODEL [--json]");
+    RunInspect(*args);
+  });
 }
 
 }  // namespace shelfcast::cli

@@ -4,7 +4,18 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace shelfcast::cli {
+
+// The command `name` on app, made on first use: commands with subcommands in several files
+// (import keras / import onnx, inspect MODEL / inspect keras) find their parent here, in
+// any registration order.
+inline CLI::App* ParentCommand(CLI::App& app, const std::string& name, const std::string& description) {
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    if (sub->get_name() == name) return sub;
+  return app.add_subcommand(name, description);
+}
 
 void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
@@ -16,5 +27,7 @@ void RegisterManifest(CLI::App& app);
 void RegisterCompress(CLI::App& app);
 void RegisterExport(CLI::App& app);
 void RegisterImport(CLI::App& app);
+void RegisterImportKeras(CLI::App& app);
+void RegisterInspectKeras(CLI::App& app);
 
 }  // namespace shelfcast::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterCompress(app);
   shelfcast::cli::RegisterExport(app);
   shelfcast::cli::RegisterImport(app);
+  shelfcast::cli::RegisterImportKeras(app);
+  shelfcast::cli::RegisterInspectKeras(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

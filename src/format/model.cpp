@@ -75,6 +75,7 @@ const char* ActivationName(Activation a) {
     case Activation::kTanh: return "tanh";
     case Activation::kRelu: return "relu";
     case Activation::kHardSigmoid: return "hard_sigmoid";
+    case Activation::kHardSigmoidRelu6: return "hard_sigmoid_relu6";
   }
   return "unknown";
 }

@@ -31,6 +31,10 @@ enum class Activation : uint8_t {
   kTanh = 2,
   kRelu = 3,
   kHardSigmoid = 4,  // clamp(0.2 x + 0.5, 0, 1), the Keras 2 / TF.js definition
+  // relu6(x + 3) / 6 = clamp(x + 3, 0, 6) / 6, the Keras 3 definition (its TensorFlow, JAX
+  // and PyTorch backends). Same name in Keras, different function: differs from kHardSigmoid
+  // by up to 1/12 (at |x| = 2.5), so an importer must pick by the Keras version.
+  kHardSigmoidRelu6 = 5,
 };
 
 // How raw sales become model inputs and how the model output becomes sales.

@@ -92,7 +92,7 @@ std::string PrintableMagic(const uint8_t* p) {
   return s;
 }
 
-bool KnownActivation(uint8_t a) { return a <= static_cast<uint8_t>(Activation::kHardSigmoid); }
+bool KnownActivation(uint8_t a) { return a <= static_cast<uint8_t>(Activation::kHardSigmoidRelu6); }
 
 Status ReadTensor(ByteReader& in, const std::string& layer_name, Tensor* t) {
   uint8_t role, encoding;

@@ -182,13 +182,15 @@ Status ValidateModel(const Model& model) {
                            " is not supported (tanh only)");
       if (layer.recurrent_activation != Activation::kSigmoid &&
           layer.recurrent_activation != Activation::kHardSigmoid &&
+          layer.recurrent_activation != Activation::kHardSigmoidRelu6 &&
           layer.recurrent_activation != Activation::kRelu)
         return Unsupported(name + ": recurrent activation " + ActivationName(layer.recurrent_activation) +
                            " is not supported");
     } else if (layer.kind == LayerKind::kDense) {
       if (lstm_layers == 0) return Unsupported(name + ": the first layer must be an LSTM");
-      if (layer.activation == Activation::kHardSigmoid)
-        return Unsupported(name + ": activation hard_sigmoid is not supported in Dense layers");
+      if (layer.activation == Activation::kHardSigmoid || layer.activation == Activation::kHardSigmoidRelu6)
+        return Unsupported(name + ": activation " + ActivationName(layer.activation) +
+                           " is not supported in Dense layers");
     } else {
       return Unsupported(name + ": unknown layer kind");
     }

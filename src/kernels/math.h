@@ -44,6 +44,11 @@ inline f32x4 hard_sigmoid(f32x4 x) {
   return min(max(add(mul(x, splat(0.2f)), splat(0.5f)), zero()), splat(1.f));
 }
 
+// Keras 3 hard sigmoid: relu6(x + 3) / 6.
+inline f32x4 hard_sigmoid_relu6(f32x4 x) {
+  return div(min(max(add(x, splat(3.f)), zero()), splat(6.f)), splat(6.f));
+}
+
 inline f32x4 relu(f32x4 x) { return max(x, zero()); }
 
 }  // namespace shelfcast::simd

@@ -68,6 +68,7 @@ float Activate(Activation a, float x) {
     case Activation::kTanh: return std::tanh(x);
     case Activation::kRelu: return x > 0.f ? x : 0.f;
     case Activation::kHardSigmoid: return std::min(std::max(0.2f * x + 0.5f, 0.f), 1.f);
+    case Activation::kHardSigmoidRelu6: return std::min(std::max(x + 3.f, 0.f), 6.f) / 6.f;
   }
   return x;
 }

@@ -7,12 +7,15 @@
 #include <emscripten/val.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "format/encoding.h"
 #include "kernels/simd.h"
 #include "lstm/forecaster.h"
+#include "lstm/stream.h"
 
 namespace shelfcast {
 namespace {
@@ -30,6 +33,7 @@ class ModelHandle {
     }
     forecaster_.reset(new Forecaster(std::move(f).value()));
     file_bytes_ = size;
+    use_simd_ = use_simd;
   }
 
   std::string error() const { return error_; }
@@ -85,10 +89,90 @@ class ModelHandle {
     return s.ok() ? std::string() : s.message();
   }
 
+  // What the model's streams share, made on the first stream (streams keep it alive
+  // after the model handle is deleted).
+  Result<std::shared_ptr<StreamModel>> streamModel() const {
+    if (!forecaster_) return InvalidArgument("model not loaded: " + error_);
+    if (!stream_model_) {
+      Result<std::shared_ptr<StreamModel>> sm = StreamModel::Create(forecaster_->model(), KernelOptions{use_simd_});
+      if (!sm.ok()) return sm.status();
+      stream_model_ = std::move(sm).value();
+    }
+    return stream_model_;
+  }
+
  private:
   std::unique_ptr<Forecaster> forecaster_;
+  mutable std::shared_ptr<StreamModel> stream_model_;
   std::string error_;
   size_t file_bytes_ = 0;
+  bool use_simd_ = true;
+};
+
+// One series' stream (lstm/stream.h). The per-step calls return 0 on success and 1 on
+// failure with the message in lastError(), so the hot path builds no strings.
+class StreamHandle {
+ public:
+  StreamHandle(const ModelHandle& model, bool window_kind) {
+    Result<std::shared_ptr<StreamModel>> sm = model.streamModel();
+    if (!sm.ok()) {
+      error_ = sm.status().message();
+      return;
+    }
+    Result<std::unique_ptr<SeriesStream>> s = window_kind ? MakeWindowStream(sm.value()) : MakeLstmStream(sm.value());
+    if (!s.ok()) {
+      error_ = s.status().message();
+      return;
+    }
+    stream_ = std::move(s).value();
+  }
+
+  std::string error() const { return stream_ ? std::string() : error_; }
+  std::string lastError() const { return error_; }
+  std::string kind() const { return stream_ ? StreamKindName(stream_->kind()) : ""; }
+  std::string fingerprint() const {
+    if (!stream_) return "";
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(stream_->stream_model().fingerprint()));
+    return buf;
+  }
+
+  int step(float value, int32_t day, bool has_day) {
+    if (!stream_) return 1;
+    return Report(stream_->Step(value, has_day ? &day : nullptr));
+  }
+  // out: horizon floats.
+  int forecast(uint32_t horizon, uintptr_t out) {
+    if (!stream_) return 1;
+    return Report(stream_->Forecast(horizon, reinterpret_cast<float*>(out)));
+  }
+  // Serialises the state into a buffer that stateData()/stateSize() expose until the next call.
+  void saveState() {
+    if (stream_) saved_ = stream_->SaveState();
+  }
+  uintptr_t stateData() const { return reinterpret_cast<uintptr_t>(saved_.data()); }
+  size_t stateSize() const { return saved_.size(); }
+  int restoreState(uintptr_t bytes, size_t size) {
+    if (!stream_) return 1;
+    return Report(stream_->RestoreState(reinterpret_cast<const uint8_t*>(bytes), size));
+  }
+  void reset() {
+    if (stream_) stream_->Reset();
+  }
+  double steps() const { return stream_ ? static_cast<double>(stream_->steps()) : 0; }
+  bool hasDay() const { return stream_ && stream_->has_day(); }
+  int32_t lastDay() const { return stream_ ? stream_->last_day() : 0; }
+
+ private:
+  int Report(const Status& s) {
+    if (s.ok()) return 0;
+    error_ = s.message();
+    return 1;
+  }
+
+  std::unique_ptr<SeriesStream> stream_;
+  std::string error_;
+  std::vector<uint8_t> saved_;
 };
 
 bool SimdBuild() { return SHELFCAST_HAVE_SIMD != 0; }
@@ -104,5 +188,22 @@ EMSCRIPTEN_BINDINGS(shelfcast) {
       .function("error", &ModelHandle::error)
       .function("info", &ModelHandle::info)
       .function("forecastBatch", &ModelHandle::forecastBatch);
+  using shelfcast::StreamHandle;
+  class_<StreamHandle>("StreamHandle")
+      .constructor<const ModelHandle&, bool>()
+      .function("error", &StreamHandle::error)
+      .function("lastError", &StreamHandle::lastError)
+      .function("kind", &StreamHandle::kind)
+      .function("fingerprint", &StreamHandle::fingerprint)
+      .function("step", &StreamHandle::step)
+      .function("forecast", &StreamHandle::forecast)
+      .function("saveState", &StreamHandle::saveState)
+      .function("stateData", &StreamHandle::stateData)
+      .function("stateSize", &StreamHandle::stateSize)
+      .function("restoreState", &StreamHandle::restoreState)
+      .function("reset", &StreamHandle::reset)
+      .function("steps", &StreamHandle::steps)
+      .function("hasDay", &StreamHandle::hasDay)
+      .function("lastDay", &StreamHandle::lastDay);
   function("simdBuild", &shelfcast::SimdBuild);
 }

@@ -1,4 +1,4 @@
-// Paths shared by the Node tests: the wasm dist folder and the native CLI.
+// Paths shared by the Node tests: the wasm dist folder, the native CLI and native build files.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,4 +14,12 @@ export function nativeCli() {
   const cli = process.env.SHELFCAST_NATIVE_CLI ?? resolve(root, 'build/native/src/cli/shelfcast');
   if (!existsSync(cli)) throw new Error(`native CLI not found at ${cli}: run scripts/build.sh native first`);
   return cli;
+}
+
+// A file of the native build (e.g. a test tool), by its path inside build/native.
+export function nativeBuildFile(relative) {
+  const build = process.env.SHELFCAST_NATIVE_BUILD ?? resolve(root, 'build/native');
+  const file = resolve(build, relative);
+  if (!existsSync(file)) throw new Error(`${file} not found: run scripts/build.sh native first`);
+  return file;
 }

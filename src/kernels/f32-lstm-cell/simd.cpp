@@ -91,6 +91,7 @@ inline f32x4 Tanh(f32x4 x, const F32LstmCellConstants& k) {
 }
 
 inline f32x4 HardSigmoid(f32x4 x, const F32LstmCellConstants&) { return simd::hard_sigmoid(x); }
+inline f32x4 HardSigmoidRelu6(f32x4 x, const F32LstmCellConstants&) { return simd::hard_sigmoid_relu6(x); }
 inline f32x4 Relu(f32x4 x, const F32LstmCellConstants&) { return simd::relu(x); }
 
 // The cell in two passes over blocks of up to kBlock units: first the four gates'
@@ -148,6 +149,9 @@ void f32_lstm_cell_sigmoid__simd(size_t units, const float* gates, float* c, flo
 }
 void f32_lstm_cell_hard_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
   CellSimd<HardSigmoid>(units, gates, c, h);
+}
+void f32_lstm_cell_hard_sigmoid_relu6__simd(size_t units, const float* gates, float* c, float* h) {
+  CellSimd<HardSigmoidRelu6>(units, gates, c, h);
 }
 void f32_lstm_cell_relu__simd(size_t units, const float* gates, float* c, float* h) {
   CellSimd<Relu>(units, gates, c, h);

@@ -52,3 +52,44 @@ TEST_CASE("the reference cell computes the Keras formulas", "[kernels][f32-lstm-
   CHECK(c == Approx(2.f + 0.7f * std::tanh(0.5f)).epsilon(1e-6));
   CHECK(h == 0.f);
 }
+
+TEST_CASE("recurrent activations follow the Keras definitions", "[kernels][f32-lstm-cell]") {
+  // With c = 0 and tanh(g_c) = 1 (g_c = 20), the new cell state is ra(g_i): the kernel
+  // shows its recurrent activation directly. Expected values are the Keras formulas
+  // evaluated by hand: Keras 2 hard_sigmoid = clamp(0.2 x + 0.5, 0, 1), Keras 3
+  // hard_sigmoid = relu6(x + 3) / 6, relu = max(x, 0). 2e-7 absolute covers the SIMD
+  // tanh(20) (within ~2e-7 of 1, kernels/math.h); the two hard sigmoids differ by up to 1/12.
+  struct Point { Activation ra; float x, expected; };
+  const Point points[] = {
+      {Activation::kHardSigmoid, -3.f, 0.f},        {Activation::kHardSigmoid, -2.5f, 0.f},
+      {Activation::kHardSigmoid, -1.f, 0.3f},       {Activation::kHardSigmoid, 0.f, 0.5f},
+      {Activation::kHardSigmoid, 1.f, 0.7f},        {Activation::kHardSigmoid, 2.5f, 1.f},
+      {Activation::kHardSigmoid, 4.f, 1.f},
+      {Activation::kHardSigmoidRelu6, -4.f, 0.f},   {Activation::kHardSigmoidRelu6, -3.f, 0.f},
+      {Activation::kHardSigmoidRelu6, -2.5f, 1.f / 12.f}, {Activation::kHardSigmoidRelu6, -1.f, 1.f / 3.f},
+      {Activation::kHardSigmoidRelu6, 0.f, 0.5f},   {Activation::kHardSigmoidRelu6, 1.5f, 0.75f},
+      {Activation::kHardSigmoidRelu6, 2.5f, 11.f / 12.f}, {Activation::kHardSigmoidRelu6, 3.f, 1.f},
+      {Activation::kHardSigmoidRelu6, 7.f, 1.f},
+      {Activation::kRelu, -2.f, 0.f},               {Activation::kRelu, 0.25f, 0.25f},
+      {Activation::kRelu, 3.5f, 3.5f},
+  };
+  for (const F32LstmCellVariant& v : F32LstmCellVariants()) {
+    for (const Point& p : points) {
+      if (p.ra != v.recurrent_activation) continue;
+      const float gates[4] = {p.x, 0.f, 20.f, 0.f};
+      float c = 0.f, h = 0.f;
+      v.fn(1, gates, &c, &h);
+      INFO(v.name << " x=" << p.x);
+      CHECK(std::fabs(c - p.expected) <= 2e-7f);
+    }
+  }
+  // Every recurrent activation a model file may name has a reference and a SIMD kernel.
+  for (Activation ra : {Activation::kSigmoid, Activation::kHardSigmoid, Activation::kHardSigmoidRelu6,
+                        Activation::kRelu}) {
+    REQUIRE(F32LstmCellFor(ra, false) != nullptr);
+    CHECK_FALSE(F32LstmCellFor(ra, false)->simd);
+#if SHELFCAST_HAVE_SIMD
+    CHECK(F32LstmCellFor(ra, true)->simd);
+#endif
+  }
+}
