@@ -58,8 +58,23 @@ export class Model {
   dispose(): void;
 }
 
+/** The documented caps (SECURITY.md). */
+export interface EngineLimits {
+  maxModelBytes: number;
+  maxHidden: number;
+  maxLayers: number;
+  maxWindow: number;
+  maxHorizon: number;
+  maxBatch: number;
+  /** The fixed ceiling of the engine's wasm memory. */
+  maxMemoryBytes: number;
+}
+
 export class Engine {
   readonly simd: boolean;
+  readonly limits: EngineLimits;
+  /** Bytes of wasm memory the engine holds now (grows up to limits.maxMemoryBytes). */
+  readonly memoryBytes: number;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;
   loadModelFromUrl(url: string | URL, options?: { useSimd?: boolean }): Promise<Model>;
 }
