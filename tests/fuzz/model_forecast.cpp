@@ -2,6 +2,7 @@
 // so every kernel runs on whatever shapes and weights a file can make it run on, through
 // both the SIMD and the scalar reference kernels, the batch-1 (GEMV) and the batched
 // (GEMM tile + remainder) paths, the recursive horizon and the calendar features.
+// Inputs get a valid CRC first (model_input.h).
 //
 // Properties beyond "no crash, no undefined behaviour, no leak":
 //   - a model the reader accepts either builds or is refused as kUnsupported (an
@@ -20,6 +21,7 @@
 #include "core/date.h"
 #include "format/reader.h"
 #include "fuzz_check.h"
+#include "model_input.h"
 #include "lstm/forecaster.h"
 
 using namespace shelfcast;
@@ -64,7 +66,9 @@ bool OutOfNormalisationRange(const Status& s) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* input, size_t size) {
+  const std::vector<uint8_t> bytes = fuzzing::WithValidCrc(input, size);
+  const uint8_t* data = bytes.data();
   Result<Model> model = ReadModel(data, size);
   if (!model.ok()) return 0;
   const uint32_t horizon = std::min(model->horizon, kMaxFuzzHorizon);
