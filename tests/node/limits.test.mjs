@@ -138,3 +138,22 @@ test('loading models until the engine is full is refused, and the engine keeps w
   const again = engine.loadModel(big);
   assert.equal(again.forecast(new Array(30).fill(5)).length, 1);
 });
+
+test('the engine makes no network request: what a page loads stays in the page', async () => {
+  const calls = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (...args) => {
+    calls.push(String(args[0]));
+    throw new Error('no network in this test');
+  };
+  try {
+    const engine = await loadEngine({ wasmBinary });
+    const model = engine.loadModel(makeModel(8, 30));
+    model.forecastBatch(new Float32Array(30 * 5).fill(3), { horizon: 4 });
+    assert.throws(() => engine.loadModel(new Uint8Array(20)));
+    model.dispose();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  assert.deepEqual(calls, []);
+});
