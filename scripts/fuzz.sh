@@ -12,8 +12,9 @@
 # Each run appends "date target seconds executions corpus-files corpus-bytes" to
 # build/fuzz/stats.tsv (the figures in SECURITY.md add these up).
 #
-# Environment: FUZZ_TIMEOUT (seconds one input may take, default 20), FUZZ_RSS_MB
-# (memory limit, default 1024), FUZZ_NO_BUILD=1 (use the binaries as built).
+# Environment: FUZZ_TIMEOUT (seconds one input may take, default 60; it is wall time, and a
+# busy shared machine can starve a run), FUZZ_RSS_MB (memory limit, default 1024),
+# FUZZ_NO_BUILD=1 (use the binaries as built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -50,7 +51,7 @@ seeds=()
 for d in "$build/seeds/$seed_set" "$root/tests/fuzz/seeds/$seed_set"; do
   [[ -d "$d" ]] && seeds+=("$d")
 done
-flags=(-timeout="${FUZZ_TIMEOUT:-20}" -rss_limit_mb="${FUZZ_RSS_MB:-1024}" -print_final_stats=1
+flags=(-timeout="${FUZZ_TIMEOUT:-60}" -rss_limit_mb="${FUZZ_RSS_MB:-1024}" -print_final_stats=1
        -artifact_prefix="$findings/")
 [[ "$dict" != - ]] && flags+=(-dict="$dict")
 
