@@ -9,5 +9,6 @@ namespace shelfcast::cli {
 void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
+void RegisterGenerate(CLI::App& app);
 
 }  // namespace shelfcast::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterInspect(app);
   shelfcast::cli::RegisterForecast(app);
   shelfcast::cli::RegisterInit(app);
+  shelfcast::cli::RegisterGenerate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
