@@ -84,6 +84,18 @@ export class Stream {
   dispose(): void;
 }
 
+/** The documented caps (SECURITY.md). */
+export interface EngineLimits {
+  maxModelBytes: number;
+  maxHidden: number;
+  maxLayers: number;
+  maxWindow: number;
+  maxHorizon: number;
+  maxBatch: number;
+  /** The fixed ceiling of the engine's wasm memory. */
+  maxMemoryBytes: number;
+}
+
 export interface SalesSeries {
   /** "store 1 item 1" (store-item format) or the series id (generic). */
   key: string;
@@ -188,6 +200,9 @@ export interface EvaluationRow {
 
 export class Engine {
   readonly simd: boolean;
+  readonly limits: EngineLimits;
+  /** Bytes of wasm memory the engine holds now (grows up to limits.maxMemoryBytes). */
+  readonly memoryBytes: number;
   /** False in a build with SHELFCAST_WASM_DATA=OFF: the data methods below then throw. */
   readonly hasDataTools: boolean;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;

@@ -17,8 +17,16 @@
 //   table.rows[0].mape;                                      // equals `shelfcast eval`
 //
 // Inputs are raw sales; outputs are sales. Errors (a corrupt model file, a wrong window
-// length, a NaN in a window) throw ShelfcastError with the engine's message.
+// length, a NaN in a window, a request over a cap, the engine out of memory) throw
+// ShelfcastError with the engine's message; the engine itself keeps working.
 import createShelfcastEngine from './shelfcast-engine.js';
+
+// Rows of the engine's internal batch chunk (kChunkRows, src/lstm/forecaster.cpp).
+const CHUNK_ROWS = 128;
+// Heap bytes one slice of a batch may use (sales, dates and forecasts of its rows). A
+// batch is copied into wasm memory one slice at a time, so a request of any size runs
+// within a fixed amount of it.
+const SLICE_BYTES = 1 << 20;
 
 export class ShelfcastError extends Error {
   constructor(message) {
@@ -42,7 +50,13 @@ async function defaultWasmBinary(wasmUrl) {
 
 /** Day number (days since 1970-01-01, UTC) of a 'YYYY-MM-DD' string, a Date or a number. */
 export function dayNumber(date) {
-  if (typeof date === 'number') return date;
+  if (typeof date === 'number') {
+    // The engine stores day numbers as int32: anything else would wrap to another day.
+    if (!Number.isInteger(date) || date < -2147483648 || date > 2147483647) {
+      throw new ShelfcastError(`${date} is not a day number`);
+    }
+    return date;
+  }
   if (date instanceof Date) return Math.floor(date.getTime() / 86400000);
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(date));
   if (!m) throw new ShelfcastError(`'${date}' is not a YYYY-MM-DD date`);
@@ -89,12 +103,29 @@ export class Engine {
     return this._m.simdBuild();
   }
 
+  /**
+   * The documented caps (SECURITY.md): maxModelBytes, maxHidden, maxLayers, maxWindow,
+   * maxHorizon, maxBatch, and maxMemoryBytes, the fixed ceiling of the engine's memory.
+   */
+  get limits() {
+    this._limits ??= this._m.limits();
+    return this._limits;
+  }
+
+  /** Bytes of wasm memory the engine holds now (it grows up to limits.maxMemoryBytes). */
+  get memoryBytes() {
+    return this._m.memoryBytes();
+  }
+
   /** Loads a model from its file bytes. Throws ShelfcastError with the reader's message. */
   loadModel(bytes, { useSimd = true } = {}) {
     const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const cap = this.limits.maxModelBytes;
+    // The reader would refuse it too; checked here so it is never copied into the heap.
+    if (data.length > cap) throw new ShelfcastError(`model file is ${data.length} bytes, over the cap of ${cap}`);
     const m = this._m;
     const ptr = m._malloc(Math.max(1, data.length));
-    if (!ptr) throw new ShelfcastError('out of memory loading the model');
+    if (!ptr) throw new ShelfcastError(`out of memory: no room for the ${data.length}-byte model file; dispose() models no longer in use`);
     let handle;
     try {
       m.HEAPU8.set(data, ptr);
@@ -107,7 +138,7 @@ export class Engine {
       handle.delete();
       throw new ShelfcastError(error);
     }
-    return new Model(m, handle);
+    return new Model(m, handle, this.limits);
   }
 
   async loadModelFromUrl(url, options) {
@@ -420,9 +451,10 @@ function testArrays(test) {
 }
 
 export class Model {
-  constructor(module, handle) {
+  constructor(module, handle, limits) {
     this._m = module;
     this._h = handle;
+    this._limits = limits;
     this.info = handle.info();
     this._cap = { sales: 0, days: 0, out: 0 };
     this._ptr = { sales: 0, days: 0, out: 0 };
@@ -476,21 +508,43 @@ export class Model {
       throw new ShelfcastError(`${windows.length} values are not a whole number of ${w}-day windows`);
     }
     if (!Number.isInteger(horizon) || horizon < 1) throw new ShelfcastError(`horizon ${horizon} is not a positive integer`);
-    const m = this._m;
-    const salesPtr = this._buffer('sales', rows * w);
-    const outPtr = this._buffer('out', rows * horizon);
-    let daysPtr = 0;
+    // The engine's caps, checked before anything is allocated (same messages as the engine).
+    const { maxBatch, maxHorizon } = this._limits;
+    if (horizon > maxHorizon) throw new ShelfcastError(`horizon ${horizon} is outside 1..${maxHorizon}`);
+    if (rows > maxBatch) throw new ShelfcastError(`batch of ${rows} series exceeds the cap of ${maxBatch}`);
+    let days = null;
     if (dates !== undefined && dates !== null) {
-      daysPtr = this._buffer('days', rows);
-      const days = dates.length === 1 && rows > 1 ? new Array(rows).fill(dates[0]) : dates;
+      days = dates.length === 1 && rows > 1 ? new Array(rows).fill(dates[0]) : dates;
       if (days.length !== rows) throw new ShelfcastError(`${days.length} dates for ${rows} series`);
-      const heap = m.HEAP32;
-      for (let i = 0; i < rows; i++) heap[(daysPtr >> 2) + i] = dayNumber(days[i]);
     }
-    m.HEAPF32.set(windows, salesPtr >> 2);
-    const error = this._h.forecastBatch(rows, salesPtr, daysPtr, horizon, outPtr);
-    if (error) throw new ShelfcastError(error);
-    return m.HEAPF32.slice(outPtr >> 2, (outPtr >> 2) + rows * horizon);
+    let result;
+    try {
+      result = new Float32Array(rows * horizon);
+    } catch {
+      throw new ShelfcastError(`out of memory: ${rows * horizon * 4} bytes for the forecasts`);
+    }
+    // Slices are whole multiples of the engine's chunk, so every row is computed exactly
+    // as in one call over the whole batch.
+    const rowBytes = 4 * (w + horizon + 1);
+    const sliceRows = Math.min(rows, Math.max(CHUNK_ROWS, Math.floor(SLICE_BYTES / rowBytes / CHUNK_ROWS) * CHUNK_ROWS));
+    const salesPtr = this._buffer('sales', sliceRows * w);
+    const outPtr = this._buffer('out', sliceRows * horizon);
+    const daysPtr = days ? this._buffer('days', sliceRows) : 0;
+    const m = this._m;
+    for (let start = 0; start < rows; start += sliceRows) {
+      const count = Math.min(sliceRows, rows - start);
+      const slice = windows.subarray ? windows.subarray(start * w, (start + count) * w) : windows.slice(start * w, (start + count) * w);
+      m.HEAPF32.set(slice, salesPtr >> 2);
+      if (days) {
+        const heap = m.HEAP32;
+        for (let i = 0; i < count; i++) heap[(daysPtr >> 2) + i] = dayNumber(days[start + i]);
+      }
+      const error = this._h.forecastBatch(count, salesPtr, daysPtr, horizon, outPtr);
+      // The engine numbers series within the slice; the caller's numbering is global.
+      if (error) throw new ShelfcastError(error.replace(/^series (\d+)/, (_, i) => `series ${Number(i) + start}`));
+      result.set(m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + count * horizon), start * horizon);
+    }
+    return result;
   }
 
   /** Frees the engine memory held by this model. */

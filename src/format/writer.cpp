@@ -1,6 +1,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/limits.h"
 #include "format/crc32.h"
 #include "format/encoding.h"
 #include "format/reader.h"
@@ -64,6 +65,11 @@ Result<std::vector<uint8_t>> WriteModel(const Model& model) {
         return Internal(TensorName(model, li, t.role) + ": encoded size disagrees with EncodedTensorBytes");
     }
   }
+  // A file the reader would refuse is never written: the toolchain fails where the
+  // model is made, not on the kiosk that loads it.
+  if (out.size() > limits::kMaxModelBytes)
+    return LimitExceeded("model file would be " + std::to_string(out.size()) + " bytes, over the cap of " +
+                         std::to_string(limits::kMaxModelBytes) + " (store the weights as f16, int8 or sparse)");
   const size_t payload = out.size() - kModelHeaderBytes;
   SetU32(8, static_cast<uint32_t>(payload), &out);
   SetU32(12, Crc32(out.data() + kModelHeaderBytes, payload), &out);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/limits.h"
 #include "format/reader.h"
@@ -38,8 +39,42 @@ Result<Forecaster> Forecaster::Create(Model model, const KernelOptions& options)
   }
   SHELFCAST_ASSIGN_OR_RETURN(DenseHead head, DenseHead::Make(model));
   f.head_.reset(new DenseHead(std::move(head)));
+  // The scratch of a full chunk is allocated here too, so a successful forecast never
+  // allocates: a failed allocation mid-forecast would abort the wasm module, one here is
+  // refused up front (CreateBytesBound).
+  for (auto& layer : f.lstm_) layer->Reserve(kChunkRows);
+  f.x_.resize(kChunkRows * model.input_features());
+  f.scale_.resize(kChunkRows);
+  f.y_.resize(kChunkRows);
   f.model_ = std::move(model);
   return f;
+}
+
+size_t Forecaster::ReadBytesBound(size_t file_bytes) {
+  // Decoding at most doubles a tensor's bytes (binary16 values and scales become float32;
+  // every other encoding is decoded to its own size), plus a few dozen small vectors.
+  return 2 * file_bytes + (64u << 10);
+}
+
+size_t Forecaster::CreateBytesBound(const Model& model) {
+  size_t bytes = 64u << 10;  // vector and allocator bookkeeping, the layer objects
+  for (const Layer& l : model.layers) {
+    if (l.kind == LayerKind::kLstm) {
+      // [W; U] and the bias as float32 padded to 16 columns, four times: packing holds the
+      // stacked copy and the packings for the batch-1 and the batched GEMM at once (before
+      // that, W and U dequantised beside their stacked copy), and one copy of slack for
+      // kernels that pack differently.
+      const size_t rows = static_cast<size_t>(l.inputs) + l.units + 1;
+      const size_t cols = (4 * static_cast<size_t>(l.units) + 15) / 16 * 16;
+      bytes += 4 * sizeof(float) * rows * cols;
+      // A chunk's [x, h], gates and cell state.
+      bytes += sizeof(float) * kChunkRows * (static_cast<size_t>(l.inputs) + 6 * static_cast<size_t>(l.units));
+    } else {
+      bytes += sizeof(float) * (static_cast<size_t>(l.inputs) + 1) * l.units;  // the head's float copy
+    }
+  }
+  bytes += kChunkRows * (sizeof(float) * model.input_features() + sizeof(WindowScale) + sizeof(float));
+  return bytes;
 }
 
 std::string Forecaster::DescribeKernels() const {
@@ -70,11 +105,28 @@ Status Forecaster::CheckRequest(size_t n, const float* sales, const DayNumber* d
                                " is outside 1900-01-01..2199-12-31");
   }
   const size_t t = model_.window;
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < n; ++i) {
+    const float* window = sales + i * t;
     for (size_t k = 0; k < t; ++k)
-      if (!std::isfinite(sales[i * t + k]))
+      if (!std::isfinite(window[k]))
         return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) +
                                ": value is not a finite number");
+    // Finite sales can still normalise to Inf: x / (mean + offset) when a window of
+    // negative sales (returns) makes the divisor zero, or a value near FLT_MAX divided by
+    // a scale below 1. Both are refused so no non-finite window value reaches a kernel.
+    const WindowScale s = ScaleForWindow(model_, window, t);
+    if (!(std::isfinite(s.scale) && s.scale > 0.f))
+      return InvalidArgument("series " + std::to_string(i) +
+                             ": window-mean normalisation needs mean(window) + offset > 0, got " +
+                             std::to_string(s.scale));
+    for (size_t k = 0; k < t; ++k)
+      if (!std::isfinite(s.Normalise(window[k]))) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", static_cast<double>(window[k]));
+        return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) +
+                               ": value " + value + " is out of range for the model's normalisation");
+      }
+  }
   return Status::Ok();
 }
 

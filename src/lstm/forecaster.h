@@ -16,7 +16,9 @@
 // with calendar features need it, others ignore it.
 //
 // Input rule: every window value must be finite (NaN/Inf -> kInvalidArgument naming the
-// series and position); nothing non-finite ever reaches a kernel.
+// series and position) and must normalise to a finite number (a value near FLT_MAX under
+// a scale below 1, or a window-mean model with mean(window) + offset <= 0, is refused the
+// same way), so no non-finite window value ever reaches a kernel.
 //
 // A Forecaster owns scratch buffers: one instance must not be used by two threads at once.
 #pragma once
@@ -41,6 +43,15 @@ class Forecaster {
   // chosen kernels. All allocation of weights happens here.
   static Result<Forecaster> Load(const uint8_t* bytes, size_t size, const KernelOptions& options = {});
   static Result<Forecaster> Create(Model model, const KernelOptions& options = {});
+
+  // Upper bounds on the bytes loading allocates, for callers that must never fail an
+  // allocation midway (the wasm engine, built without exceptions, would abort; it admits a
+  // model only when these fit its heap): ReadModel of a file of `file_bytes` (the Model it
+  // returns included), then Create on top of that Model (packed weights, the transient
+  // copies made while packing, and the scratch of a full batch chunk). After Create, a
+  // successful forecast allocates nothing.
+  static size_t ReadBytesBound(size_t file_bytes);
+  static size_t CreateBytesBound(const Model& model);
 
   Forecaster(Forecaster&&) noexcept;
   Forecaster& operator=(Forecaster&&) noexcept;
