@@ -13,5 +13,6 @@ void RegisterGenerate(CLI::App& app);
 void RegisterEval(CLI::App& app);
 void RegisterTrain(CLI::App& app);
 void RegisterManifest(CLI::App& app);
+void RegisterCompressPrune(CLI::App& app);
 
 }  // namespace shelfcast::cli

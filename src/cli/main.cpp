@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterEval(app);
   shelfcast::cli::RegisterTrain(app);
   shelfcast::cli::RegisterManifest(app);
+  shelfcast::cli::RegisterCompressPrune(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
