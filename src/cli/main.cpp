@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterEval(app);
   shelfcast::cli::RegisterTrain(app);
   shelfcast::cli::RegisterManifest(app);
+  // Finds the `compress` parent (or makes it): keep it after any registration that
+  // creates `compress` itself.
   shelfcast::cli::RegisterCompressPrune(app);
   try {
     app.parse(argc, argv);
