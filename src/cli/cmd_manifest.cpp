@@ -115,6 +115,8 @@ void RunRender(const RenderArgs& args) {
     doc = pipeline::ReplaceGeneratedBlock(doc, "baselines", pipeline::RenderBaselinesTable(manifest));
     doc = pipeline::ReplaceGeneratedBlock(doc, "article", pipeline::RenderArticleTable(manifest));
     doc = pipeline::ReplaceGeneratedBlock(doc, "timing", pipeline::RenderTimingTable(manifest));
+    const std::string sensitivity = pipeline::RenderSensitivityTable(manifest);
+    if (!sensitivity.empty()) doc = pipeline::ReplaceGeneratedBlock(doc, "sensitivity", sensitivity);
   } catch (const Json::exception& e) {
     throw CommandError(args.manifest + ": not a shelfcast manifest (" + e.what() + ")");
   }

@@ -33,8 +33,9 @@ struct TrainArgs {
   uint32_t hidden = 64;
   uint32_t window = 30;
   std::vector<std::string> calendar;
-  std::string norm = "window-mean";
-  std::string loss = "mse";
+  // Defaults: the settings of the shipped models (docs/results.md, "What we tried").
+  std::string norm = "global";
+  std::string loss = "rel-mse";
   train::TrainOptions options;
   std::string out;
   std::string report;
@@ -180,6 +181,11 @@ void RegisterTrain(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Train an LSTM forecaster on the protocol's training days");
   AddDataOptions(cmd, &args->data);
   train::TrainOptions& o = args->options;
+  o.epochs = 20;
+  o.batch = 128;
+  o.learning_rate = 0.01f;
+  o.sample_fraction = 0.5;
+  o.patience = 10;
   cmd->add_option("--hidden", args->hidden, "LSTM units")->check(CLI::Range(1, 512))->capture_default_str();
   cmd->add_option("--window", args->window, "Window length in days")->check(CLI::Range(1, 1024))->capture_default_str();
   cmd->add_option("--calendar", args->calendar, "Calendar inputs: dow, month")->delimiter(',');

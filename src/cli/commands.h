@@ -29,5 +29,6 @@ void RegisterExport(CLI::App& app);
 void RegisterImport(CLI::App& app);
 void RegisterImportKeras(CLI::App& app);
 void RegisterInspectKeras(CLI::App& app);
+void RegisterCompressPrune(CLI::App& app);
 
 }  // namespace shelfcast::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterImport(app);
   shelfcast::cli::RegisterImportKeras(app);
   shelfcast::cli::RegisterInspectKeras(app);
+  shelfcast::cli::RegisterCompressPrune(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

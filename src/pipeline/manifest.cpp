@@ -212,6 +212,11 @@ Json ModelRow(const Json& manifest, const ModelRowInput& in) {
   row["train_seconds"] = r.is_object() && r.contains("train_seconds") ? r["train_seconds"] : Json();
   row["epochs"] = r.is_object() && r.contains("epochs") ? r["epochs"] : Json();
   row["seconds_per_epoch"] = r.is_object() && r.contains("seconds_per_epoch") ? r["seconds_per_epoch"] : Json();
+  // Pruning reports (compress prune --report) carry the per-matrix sparsities and, with
+  // --sensitivity, the sensitivity table; the rows keep them for the results page.
+  if (r.is_object() && r.contains("groups")) row["prune_groups"] = r["groups"];
+  if (r.is_object() && r.contains("sensitivity")) row["sensitivity"] = r["sensitivity"];
+  if (r.is_object() && r.contains("source_model")) row["source_model"] = r["source_model"];
   row["notes"] = in.notes;
   const std::string baseline_name = manifest.value("baseline_model", "");
   Relate(in.name == baseline_name ? row : FindModel(manifest, baseline_name), &row);
@@ -277,15 +282,59 @@ std::string RenderArticleTable(const Json& manifest) {
 
 std::string RenderTimingTable(const Json& manifest) {
   std::string s = "| model | technique | epochs | seconds per epoch | training seconds |\n|---|---|---|---|---|\n";
+  // Subtotals per technique, in order of first appearance; the sizing sweep's budget is
+  // baseline + sizing + calendar.
+  std::vector<std::pair<std::string, double>> subtotal;
   double total = 0;
   for (const Json& m : manifest["models"]) {
     if (m["train_seconds"].is_null()) continue;
-    total += m["train_seconds"].get<double>();
-    s += "| " + m["name"].get<std::string>() + " | " + m["technique"].get<std::string>() + " | " +
-         Cell(m["epochs"], 0) + " | " + Cell(m["seconds_per_epoch"], 2) + " | " + Cell(m["train_seconds"], 1) +
-         " |\n";
+    const std::string technique = m["technique"].get<std::string>();
+    const double t = m["train_seconds"].get<double>();
+    total += t;
+    bool found = false;
+    for (auto& entry : subtotal) {
+      if (entry.first != technique) continue;
+      entry.second += t;
+      found = true;
+    }
+    if (!found) subtotal.emplace_back(technique, t);
+    s += "| " + m["name"].get<std::string>() + " | " + technique + " | " + Cell(m["epochs"], 0) + " | " +
+         Cell(m["seconds_per_epoch"], 2) + " | " + Cell(m["train_seconds"], 1) + " |\n";
   }
+  for (const auto& [name, sum] : subtotal)
+    s += "| *" + name + " rows* | | | | *" + Fixed(sum, 1) + "* (" + Fixed(sum / 60, 1) + " min) |\n";
   s += "| **total** | | | | **" + Fixed(total, 1) + "** (" + Fixed(total / 60, 1) + " min) |\n";
+  return s;
+}
+
+std::string RenderSensitivityTable(const Json& manifest) {
+  std::string s;
+  for (const Json& m : manifest["models"]) {
+    if (!m.contains("sensitivity")) continue;
+    std::vector<double> sparsities;
+    std::vector<std::string> groups;
+    for (const Json& r : m["sensitivity"]) {
+      const double sp = r["sparsity"].get<double>();
+      if (std::find(sparsities.begin(), sparsities.end(), sp) == sparsities.end()) sparsities.push_back(sp);
+      const std::string g = r["group"].get<std::string>();
+      if (std::find(groups.begin(), groups.end(), g) == groups.end()) groups.push_back(g);
+    }
+    s += "Validation MAPE change (points) when ONE weight group of `" + m.value("source_model", std::string("?")) +
+         "` is pruned to the given sparsity, one shot, no fine-tuning (measured for `" + m["name"].get<std::string>() +
+         "`):\n\n| weight group |";
+    for (double sp : sparsities) s += " " + Fixed(100 * sp, 0) + " % |";
+    s += "\n|---|";
+    for (size_t i = 0; i < sparsities.size(); ++i) s += "---|";
+    s += "\n";
+    for (const std::string& g : groups) {
+      s += "| " + g + " |";
+      for (double sp : sparsities)
+        for (const Json& r : m["sensitivity"])
+          if (r["group"] == g && r["sparsity"].get<double>() == sp) s += " " + Signed(r["delta"].get<double>(), 2) + " |";
+      s += "\n";
+    }
+    s += "\n";
+  }
   return s;
 }
 

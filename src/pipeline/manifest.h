@@ -19,7 +19,9 @@
 //       way of counting), "compression_vs_baseline" (baseline row's file_bytes / file_bytes),
 //       "mape", "smape", "wape", "mae", "rmse", "delta_mape_vs_baseline",
 //       "train_seconds", "epochs", "seconds_per_epoch" (null when not trained here),
-//       "notes" (free text)
+//       "notes" (free text),
+//       pruning rows also: "source_model", "prune_groups" [{"group", "weights", "sparsity"}]
+//       and, when measured, "sensitivity" [{"group", "sparsity", "val_mape", "delta"}]
 //     }]
 //   }
 //
@@ -88,6 +90,8 @@ std::string RenderModelsTable(const Json& manifest);
 std::string RenderBaselinesTable(const Json& manifest);
 std::string RenderArticleTable(const Json& manifest);
 std::string RenderTimingTable(const Json& manifest);
+// The sensitivity tables of the rows that carry one (pruning rows).
+std::string RenderSensitivityTable(const Json& manifest);
 
 // Replaces the text between "<!-- generated:NAME -->" and "<!-- /generated:NAME -->" in
 // doc (markers kept); appends the block at the end when the markers are absent.
