@@ -49,18 +49,33 @@ export interface BatchOptions {
   n?: number;
 }
 
+/** A daily series: one value per day from firstDay (parseSalesCsv's series fit). */
+export interface SeriesHistory {
+  firstDay: DateLike;
+  values: ArrayLike<number> & { length: number };
+}
+
+export interface SeriesForecast {
+  /** Day number (days since 1970-01-01) of the first forecast day. */
+  firstDay: number;
+  values: Float32Array;
+}
+
 export class Model {
   readonly info: ModelInfo;
   readonly window: number;
   readonly needsDates: boolean;
   forecast(window: ArrayLike<number>, options?: ForecastOptions): Float32Array;
   forecastBatch(windows: ArrayLike<number>, options?: BatchOptions): Float32Array;
+  /** The `horizon` days after the series' last day, from its last `window` values. */
+  forecastSeries(series: SeriesHistory, options?: { horizon?: number }): SeriesForecast;
   dispose(): void;
 }
 
 export class Engine {
   readonly simd: boolean;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;
+  /** http(s) through fetch; under Node also a file: URL or a file path. */
   loadModelFromUrl(url: string | URL, options?: { useSimd?: boolean }): Promise<Model>;
 }
 
