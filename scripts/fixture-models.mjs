@@ -4,10 +4,11 @@
 // manifest in the schema of models/manifest.json. Their MAPE is that of untrained
 // models (near 100 %): the numbers are real, the models are not useful forecasters.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SEED = 42;
+const fileSize = (path) => statSync(path).size;
 const PROTOCOL = {
   window: 30,
   stores: [1, 2, 3, 4, 5],
@@ -23,14 +24,12 @@ const ROWS = [
   { name: 'lstm16-cal56', technique: 'calendar', hidden: 16, window: 56, calendar: ['dow', 'month'] },
 ];
 
-/** Builds the fixture set in `out` (reused when its manifest exists) and returns `out`. */
-export async function buildFixtureModels({ out, cli }) {
-  try {
-    statSync(join(out, 'manifest.json'));
-    return out;
-  } catch {
-    // not built yet
-  }
+/** Builds the fixture set in `out` (reused when it exists) and returns `out`. */
+export async function buildFixtureModels({ out: final, cli }) {
+  if (existsSync(join(final, 'manifest.json'))) return final;
+  // Built aside and renamed into place, so concurrent builds (parallel test files) never
+  // see a half-written set.
+  const out = `${final}.tmp-${process.pid}`;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const run = (args) => execFileSync(cli, args, { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
@@ -46,11 +45,11 @@ export async function buildFixtureModels({ out, cli }) {
     '--baselines', 'seasonal-naive,weekday-mean:4', '--json', report]);
   const rows = JSON.parse(readFileSync(report, 'utf8')).rows;
   const metrics = (row) => ({ mape: row.mape, smape: row.smape, wape: row.wape, mae: row.mae, rmse: row.rmse });
-  const baseBytes = statSync(join(out, 'lstm64.shcf')).size;
+  const baseBytes = fileSize(join(out, 'lstm64.shcf'));
   const baseMape = rows.find((x) => x.name === 'lstm64.shcf').mape;
   const models = ROWS.map((r) => {
     const row = rows.find((x) => x.name === `${r.name}.shcf`);
-    const bytes = statSync(join(out, `${r.name}.shcf`)).size;
+    const bytes = fileSize(join(out, `${r.name}.shcf`));
     const inputs = 1 + (r.calendar.includes('dow') ? 7 : 0) + (r.calendar.includes('month') ? 12 : 0);
     const parameters = 4 * r.hidden * (inputs + r.hidden + 1) + r.hidden + 1;
     return {
@@ -63,6 +62,7 @@ export async function buildFixtureModels({ out, cli }) {
   });
   const manifest = {
     schema: 1,
+    fixture: 'untrained stand-ins (random weights): scripts/build-models.sh trains the real models',
     generator: { seed: SEED, stores: 5, items: 10 },
     protocol: PROTOCOL,
     baseline_model: 'lstm64',
@@ -72,5 +72,12 @@ export async function buildFixtureModels({ out, cli }) {
   };
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   rmSync(csv);
-  return out;
+  try {
+    renameSync(out, final);
+  } catch (e) {
+    // Another build got there first: keep its set.
+    rmSync(out, { recursive: true, force: true });
+    if (!existsSync(join(final, 'manifest.json'))) throw e;
+  }
+  return final;
 }

@@ -9,9 +9,9 @@
 import uPlot from './vendor/uplot.mjs';
 
 // Okabe & Ito's palette, told apart under every common colour-vision deficiency. Black
-// is kept for actual sales; yellow comes last, being the weakest on white.
-export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#0072B2', '#D55E00', '#CC79A7', '#F0E442'];
-// After the seven colours, lines repeat them dashed: a second cue that needs no colour.
+// is kept for actual sales; its yellow (#F0E442) is left out, too faint on white.
+export const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#0072B2', '#D55E00', '#CC79A7'];
+// After the six colours, lines repeat them dashed: a second cue that needs no colour.
 export const DASHES = [[], [10, 6], [2, 5], [14, 5, 3, 5]];
 export const ACTUAL_COLOR = '#000000';
 
