@@ -8,6 +8,10 @@ echo "== native tests (ctest)"
 ctest --preset native-release
 if [ -d build/wasm ]; then
   echo "== wasm tests (ctest: node --test)"
-  ctest --preset wasm-release
+  ctest --preset wasm-release -E '^e2e_tests$'
+  # The demo site, the kiosk element and the Node example in headless Chromium
+  # (tests/e2e; screenshots and measurements land in build/e2e/).
+  echo "== browser end-to-end tests (ctest: headless Chromium)"
+  ctest --preset wasm-release -R '^e2e_tests$'
 fi
 echo "test.sh: all suites passed"
