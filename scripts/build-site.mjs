@@ -13,7 +13,7 @@
 //
 // Layout of the site (all URLs relative, so it can be served under any path):
 //   index.html demo.js demo.css chart.js                    the demo page
-//   kiosk.html shelf-forecast.js                             the kiosk page, the custom element
+//   kiosk.html shelf-forecast.js (+ .d.ts)                   the kiosk page, the custom element
 //   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the engine (+ shelfcast.d.ts)
 //   vendor/uplot.mjs vendor/uPlot.min.css vendor/uPlot.LICENSE
 //   models/manifest.json models/*.shcf models/kiosk.shcf
@@ -29,7 +29,7 @@ import { buildFixtureModels } from './fixture-models.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The page's own files, copied from web/. Listed, not globbed, so nothing else ships.
-const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'kiosk.html', 'shelf-forecast.js'];
+const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
 const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };
