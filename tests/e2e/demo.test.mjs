@@ -269,3 +269,30 @@ test('a dropped CSV is evaluated in the page; a bad one names the line', { skip 
   assert.ok((await drawnPixels(page.locator('#chart canvas'))) > 5000);
   await page.screenshot({ path: join(outDir, 'demo-dropped-csv.png'), fullPage: true });
 });
+
+test('measurement: the CPU time the table costs (Node, the same wasm, one thread)', { skip }, async (t) => {
+  // The page's wall time depends on the machine's load; CPU time much less. Each model
+  // forecasts the page's test windows, in the page's slices, under Node.
+  const series = demoSeries();
+  const data = { format: 'store-item', series: series.map((s) => ({ key: `store ${s.store} item ${s.item}`, store: s.store, item: s.item,
+    firstDay: s.firstDay, values: Float32Array.from(s.values) })) };
+  const p = site.manifest.protocol;
+  const cpu = {};
+  for (const m of site.manifest.models) {
+    const model = engine.loadModel(readFileSync(join(site.out, 'models', m.file)));
+    const test = engine.protocolSplit(data, { stores: p.stores, items: p.items, window: model.window, testFirst: p.test_from,
+      testLast: p.test_to, validationDays: p.validation_days }).test;
+    const start = process.cpuUsage();
+    for (let i = 0; i < test.count; i += 2048) {
+      const n = Math.min(2048, test.count - i);
+      model.forecastBatch(test.inputs.subarray(i * model.window, (i + n) * model.window),
+        { dates: model.needsDates ? test.targetDays.subarray(i, i + n) : undefined });
+    }
+    const used = process.cpuUsage(start);
+    cpu[m.name] = Math.round((used.user + used.system) / 1000);
+    model.dispose();
+  }
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  report.engineCpuMs = { total, perModel: cpu };
+  t.diagnostic(`engine CPU time for the table: ${total} ms (${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+});
