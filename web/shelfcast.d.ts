@@ -72,11 +72,125 @@ export class Model {
   dispose(): void;
 }
 
+export interface SalesSeries {
+  /** "store 1 item 1" (store-item format) or the series id (generic). */
+  key: string;
+  /** 0 in the generic format. */
+  store: number;
+  item: number;
+  /** Day number (days since 1970-01-01) of values[0]; one value per day, no gaps. */
+  firstDay: number;
+  values: Float32Array;
+}
+
+export interface SalesData {
+  format: 'store-item' | 'generic';
+  rows: number;
+  /** Lenient mode: data lines not loaded, and the first few messages. */
+  skipped: number;
+  skippedMessages: string[];
+  series: SalesSeries[];
+}
+
+export interface CsvOptions {
+  /** Skip bad lines (counted in `skipped`) instead of throwing. Default false. */
+  lenient?: boolean;
+  /** Lenient mode: messages kept. Default 10. */
+  maxMessages?: number;
+  /** The byte cap: default 64 MiB in the page (the engine's memory is capped), at most 512 MiB. */
+  maxBytes?: number;
+}
+
+export interface ProtocolOptions {
+  stores?: ArrayLike<number>;
+  items?: ArrayLike<number>;
+  window?: number;
+  horizon?: number;
+  testFirst?: DateLike;
+  testLast?: DateLike;
+  validationDays?: number;
+}
+
+export interface TestSet {
+  count: number;
+  window: number;
+  horizon: number;
+  /** count * window raw sales, oldest first. */
+  inputs: Float32Array;
+  /** count * horizon. */
+  targets: Float32Array;
+  /** The first target day of each example. */
+  targetDays: Int32Array;
+  /** Index into SalesData.series of each example. */
+  series: Uint32Array;
+}
+
+export interface ProtocolSplit {
+  series: Uint32Array;
+  window: number;
+  horizon: number;
+  train: { count: number };
+  validation: { count: number };
+  test: TestSet;
+}
+
+export interface Metrics {
+  /** % over the pairs with actual > 0 only. */
+  mape: number;
+  smape: number;
+  wape: number;
+  mae: number;
+  rmse: number;
+  count: number;
+  mapeCount: number;
+}
+
+export interface SeriesMetrics extends Metrics {
+  series: number;
+  key?: string;
+}
+
+export type BaselineName = 'naive' | 'seasonal-naive' | 'weekday-mean' | `weekday-mean:${number}` | 'true-mean';
+
+export interface EvaluateOptions extends ProtocolOptions {
+  models?: { name: string; model: Model }[];
+  baselines?: BaselineName[];
+  /** Add the generator's true mean (an oracle: meaningful on generated data only). */
+  trueMean?: boolean;
+}
+
+export interface EvaluationRow {
+  name: string;
+  kind: 'model' | 'baseline' | 'oracle';
+  id: string;
+  window?: number;
+  mape: number;
+  smape: number;
+  wape: number;
+  mae: number;
+  rmse: number;
+  n: number;
+  mapeN: number;
+  perSeries: SeriesMetrics[];
+}
+
 export class Engine {
   readonly simd: boolean;
+  /** False in a build with SHELFCAST_WASM_DATA=OFF: the data methods below then throw. */
+  readonly hasDataTools: boolean;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;
   /** http(s) through fetch; under Node also a file: URL or a file path. */
   loadModelFromUrl(url: string | URL, options?: { useSimd?: boolean }): Promise<Model>;
+  parseSalesCsv(input: string | Uint8Array | ArrayBuffer, options?: CsvOptions): SalesData;
+  protocolSplit(data: SalesData, options?: ProtocolOptions): ProtocolSplit;
+  baseline(name: BaselineName, data: SalesData, test: TestSet): Float32Array;
+  describeBaseline(name: BaselineName): { id: string; label: string; oracle: boolean };
+  metrics(actual: ArrayLike<number>, forecast: ArrayLike<number>): Metrics;
+  score(test: TestSet, forecasts: ArrayLike<number>, data?: SalesData): { pooled: Metrics; perSeries: SeriesMetrics[] };
+  evaluateProtocol(
+    data: SalesData,
+    options?: EvaluateOptions,
+  ): { protocol: { series: number; window: number; horizon: number; examples: number; pairs: number }; rows: EvaluationRow[] };
 }
 
 export interface EngineOptions {

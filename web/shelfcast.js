@@ -7,6 +7,10 @@
 //   const many = model.forecastBatch(windows /* Float32Array n*window */, { dates, horizon: 7 });
 //   model.dispose();
 //
+//   const data = engine.parseSalesCsv(await file.text());   // the CLI's CSV reader
+//   const table = engine.evaluateProtocol(data, { models: [{ name: 'lstm64', model }] });
+//   table.rows[0].mape;                                      // equals `shelfcast eval`
+//
 // Inputs are raw sales; outputs are sales. Errors (a corrupt model file, a wrong window
 // length, a NaN in a window) throw ShelfcastError with the engine's message.
 import createShelfcastEngine from './shelfcast-engine.js';
@@ -64,6 +68,17 @@ export class Engine {
     this._m = module;
   }
 
+  /** True when this build has the data tools (parseSalesCsv ... evaluateProtocol). */
+  get hasDataTools() {
+    return typeof this._m.CsvParserHandle === 'function';
+  }
+
+  // The module, when it has the data tools (cmake -DSHELFCAST_WASM_DATA=OFF leaves them out).
+  _data() {
+    if (!this.hasDataTools) throw new ShelfcastError('this engine was built without the data tools (SHELFCAST_WASM_DATA=OFF)');
+    return this._m;
+  }
+
   /** True when this build runs the SIMD128 kernels. */
   get simd() {
     return this._m.simdBuild();
@@ -110,6 +125,308 @@ export class Engine {
     if (!response.ok) throw new ShelfcastError(`${url}: HTTP ${response.status}`);
     return this.loadModel(new Uint8Array(await response.arrayBuffer()), options);
   }
+
+  // ---- Sales data, the protocol, baselines and metrics: the C++ of `shelfcast eval`,
+  // so the page's numbers equal the CLI's to the last digit. ----
+
+  /**
+   * Parses a sales CSV (date,store,item,sales or date,series,value; see docs/data.md).
+   * `input`: a string, Uint8Array or ArrayBuffer, streamed through the parser in 1 MiB
+   * chunks. Options: lenient (skip bad lines), maxMessages (lenient: messages kept),
+   * maxBytes (the byte cap; default 64 MiB, 3.7x the real file: the values take up to
+   * 8 bytes a row while they grow, and the engine's memory is capped, so the page
+   * refuses a file it could not hold rather than running out of memory). Returns { format, rows, skipped, skippedMessages,
+   * series: [{ key, store, item, firstDay, values: Float32Array }] }. Throws
+   * ShelfcastError with the reader's message ('line 17, column "sales": ...').
+   */
+  parseSalesCsv(input, { lenient = false, maxMessages = 10, maxBytes = DEFAULT_CSV_BYTES } = {}) {
+    const m = this._data();
+    const handle = new m.CsvParserHandle(lenient, maxMessages, maxBytes);
+    const chunk = 1 << 20;
+    let buffer = 0;
+    try {
+      if (typeof input === 'string') {
+        // A UTF-16 unit encodes to at most 3 UTF-8 bytes; never split a surrogate pair.
+        buffer = alloc(m, 3 * chunk);
+        const encoder = new TextEncoder();
+        for (let pos = 0; pos < input.length; ) {
+          let end = Math.min(input.length, pos + chunk);
+          const last = input.charCodeAt(end - 1);
+          if (end < input.length && last >= 0xd800 && last <= 0xdbff) end--;
+          const { written } = encoder.encodeInto(input.substring(pos, end), m.HEAPU8.subarray(buffer, buffer + 3 * chunk));
+          check(handle.feed(buffer, written));
+          pos = end;
+        }
+      } else {
+        const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+        check(handle.checkSize(bytes.length));  // over the cap: refused before reading any of it
+        buffer = alloc(m, chunk);
+        for (let pos = 0; pos < bytes.length; pos += chunk) {
+          const part = bytes.subarray(pos, pos + chunk);
+          m.HEAPU8.set(part, buffer);
+          check(handle.feed(buffer, part.length));
+        }
+      }
+      check(handle.finish());
+      return withHeap(m, [24], (layout) => {
+        handle.layout(layout);
+        const [format, rows, skipped, messages, count, metaAddress] = words(m, layout, 6);
+        const meta = new Int32Array(m.HEAPU8.buffer, metaAddress, 5 * count).slice();
+        const series = [];
+        for (let i = 0; i < count; i++) {
+          const [firstDay, length, store, item, values] = meta.subarray(5 * i, 5 * i + 5);
+          series.push({ key: handle.key(i), store, item, firstDay,
+            values: new Float32Array(m.HEAPU8.buffer, values >>> 0, length).slice() });
+        }
+        const skippedMessages = Array.from({ length: messages }, (_, i) => handle.message(i));
+        return { format: format ? 'generic' : 'store-item', rows, skipped, skippedMessages, series };
+      });
+    } finally {
+      if (buffer) m._free(buffer);
+      handle.delete();
+    }
+  }
+
+  /**
+   * The protocol split of parsed sales (store-item: the stores x items selected; generic:
+   * every series). Options (defaults = the article protocol): stores [1..5], items
+   * [1..10], window 30, horizon 1, testFirst '2017-01-01', testLast '2017-12-31',
+   * validationDays 92. Returns { series (indices into data.series), window, horizon,
+   * train: {count}, validation: {count}, test: { count, window, horizon, inputs
+   * (count*window), targets (count*horizon), targetDays: Int32Array, series: Uint32Array } }.
+   */
+  protocolSplit(data, options = {}) {
+    const o = { ...PROTOCOL_DEFAULTS, ...options };
+    const p = pack(data);
+    const stores = Int32Array.from(o.stores);
+    const items = Int32Array.from(o.items);
+    const m = this._data();
+    const handle = new m.SplitHandle();
+    try {
+      return withHeap(m, [p.meta, p.values, stores, items, 36], (meta, values, storesAt, itemsAt, layout) => {
+        check(handle.run(p.format, meta, p.count, values, p.total, p.keys, storesAt, stores.length, itemsAt,
+          items.length, o.window, o.horizon, dayNumber(o.testFirst), dayNumber(o.testLast), o.validationDays));
+        handle.layout(layout);
+        const w = words(m, layout, 9);
+        const buffer = m.HEAPU8.buffer;
+        const n = w[4];
+        return {
+          series: new Uint32Array(buffer, w[1], w[0]).slice(),
+          window: o.window,
+          horizon: o.horizon,
+          train: { count: w[2] },
+          validation: { count: w[3] },
+          test: {
+            count: n,
+            window: o.window,
+            horizon: o.horizon,
+            inputs: new Float32Array(buffer, w[5], n * o.window).slice(),
+            targets: new Float32Array(buffer, w[6], n * o.horizon).slice(),
+            targetDays: new Int32Array(buffer, w[7], n).slice(),
+            series: new Uint32Array(buffer, w[8], n).slice(),
+          },
+        };
+      });
+    } finally {
+      handle.delete();
+    }
+  }
+
+  /**
+   * Forecasts of a test set by a baseline: 'naive', 'seasonal-naive', 'weekday-mean',
+   * 'weekday-mean:K' or 'true-mean' (the generator's oracle). `test` is protocolSplit(...).test
+   * (or any { targets, targetDays, series, horizon }); returns a Float32Array
+   * count*horizon.
+   */
+  baseline(name, data, test) {
+    this._data();
+    const p = pack(data);
+    const t = testArrays(test);
+    return withHeap(this._m, [p.meta, p.values, t.targets, t.targetDays, t.series, t.targets.byteLength],
+      (meta, values, targets, days, series, out) => {
+        check(this._m.baseline(name, p.format, meta, p.count, values, p.total, p.keys, t.count, t.horizon, targets,
+          days, series, out));
+        return this._m.HEAPF32.slice(out >> 2, (out >> 2) + t.targets.length);
+      });
+  }
+
+  /** { id, label, oracle } of a baseline name; throws on an unknown name. */
+  describeBaseline(name) {
+    this._data();
+    const [id, label, oracle] = this._m.describeBaseline(name).split('\t');
+    check(id === '' ? label : '');
+    return { id, label, oracle: oracle === '1' };
+  }
+
+  /**
+   * MAPE (over actuals > 0 only), sMAPE, WAPE (all in %), MAE, RMSE of forecast vs
+   * actual: { mape, smape, wape, mae, rmse, count, mapeCount }.
+   */
+  metrics(actual, forecast) {
+    this._data();
+    const a = Float32Array.from(actual);
+    const f = Float32Array.from(forecast);
+    if (a.length !== f.length) throw new ShelfcastError(`${a.length} actuals but ${f.length} forecasts`);
+    const m = this._m;
+    return withHeap(m, [a, f, 56], (pa, pf, out) => {
+      m.metrics(pa, pf, a.length, out);
+      return metricsAt(m, out);
+    });
+  }
+
+  /**
+   * Pooled and per-series metrics of forecasts (count*horizon) of a test set:
+   * { pooled, perSeries: [{ series, key?, ...metrics }] } (perSeries by series index);
+   * keys when `data` is given.
+   */
+  score(test, forecasts, data) {
+    this._data();
+    const t = testArrays(test);
+    const f = Float32Array.from(forecasts);
+    if (f.length !== t.targets.length) throw new ShelfcastError(`${f.length} forecasts for ${t.targets.length} targets`);
+    const distinct = new Set(t.series).size;
+    const m = this._m;
+    return withHeap(m, [t.targets, t.targetDays, t.series, f, 8 * (7 + 8 * distinct)], (targets, days, series, pf, out) => {
+      check(m.score(t.count, t.horizon, targets, days, series, pf, distinct, out));
+      const pooled = metricsAt(m, out);
+      const perSeries = [];
+      for (let k = 0; k < distinct; k++) {
+        const at = out + 8 * (7 + 8 * k);
+        const index = new Float64Array(m.HEAPU8.buffer, at, 1)[0];
+        const one = { series: index, ...metricsAt(m, at + 8) };
+        if (data) one.key = data.series[index].key;
+        perSeries.push(one);
+      }
+      return { pooled, perSeries };
+    });
+  }
+
+  /**
+   * The protocol's results table, like `shelfcast eval --json`: every model (each with
+   * a split of its own window, on the same test pairs) and baseline.
+   * Options: models [{ name, model }], baselines (default naive, seasonal-naive,
+   * weekday-mean:4), trueMean (add the oracle), and protocolSplit's options.
+   * Returns { protocol: { series, window, horizon, examples, pairs }, rows: [{ name, kind,
+   * id, window?, mape, smape, wape, mae, rmse, n, mapeN, perSeries }] }.
+   */
+  evaluateProtocol(data, { models = [], baselines = DEFAULT_BASELINES, trueMean = false, ...options } = {}) {
+    const split = this.protocolSplit(data, options);
+    const test = split.test;
+    const rows = [];
+    const rank = new Map(Array.from(split.series, (s, i) => [s, i]));
+    const row = (name, kind, id, evaluation, extra = {}) => {
+      const { pooled } = evaluation;
+      // In selection order, as `shelfcast eval --json` lists them.
+      const perSeries = evaluation.perSeries.sort((a, b) => rank.get(a.series) - rank.get(b.series));
+      rows.push({ name, kind, id, ...extra, mape: pooled.mape, smape: pooled.smape, wape: pooled.wape, mae: pooled.mae,
+        rmse: pooled.rmse, n: pooled.count, mapeN: pooled.mapeCount, perSeries });
+    };
+    for (const { name, model } of models) {
+      const own = model.window === test.window ? split : this.protocolSplit(data, { ...options, window: model.window });
+      const t = own.test;
+      if (t.count !== test.count || t.targetDays.some((d, i) => d !== test.targetDays[i])) {
+        throw new ShelfcastError(`${name}: with its window of ${model.window} days the test has ${t.count} examples, not ${test.count}`);
+      }
+      const forecasts = model.forecastBatch(t.inputs, { dates: model.needsDates ? t.targetDays : undefined, horizon: t.horizon });
+      row(name, 'model', name, this.score(t, forecasts, data), { window: model.window });
+    }
+    const names = trueMean ? [...baselines, 'true-mean'] : baselines;
+    for (const name of names) {
+      const b = this.describeBaseline(name);
+      row(b.label, b.oracle ? 'oracle' : 'baseline', b.id, this.score(test, this.baseline(b.id, data, test), data));
+    }
+    return {
+      protocol: { series: split.series.length, window: split.window, horizon: split.horizon, examples: test.count,
+        pairs: test.targets.length },
+      rows,
+    };
+  }
+}
+
+const PROTOCOL_DEFAULTS = {
+  stores: [1, 2, 3, 4, 5],
+  items: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+  window: 30,
+  horizon: 1,
+  testFirst: '2017-01-01',
+  testLast: '2017-12-31',
+  validationDays: 92,
+};
+const DEFAULT_BASELINES = ['naive', 'seasonal-naive', 'weekday-mean:4'];
+const DEFAULT_CSV_BYTES = 64 * 1024 * 1024;
+
+// Copies of n uint32 words at a heap address.
+function words(m, address, n) {
+  return new Uint32Array(m.HEAPU8.buffer, address, n).slice();
+}
+
+// The 7 doubles the bindings write for one set of metrics.
+function metricsAt(m, address) {
+  const [mape, smape, wape, mae, rmse, count, mapeCount] = new Float64Array(m.HEAPU8.buffer, address, 7);
+  return { mape, smape, wape, mae, rmse, count, mapeCount };
+}
+
+function check(error) {
+  if (error) throw new ShelfcastError(error);
+}
+
+function alloc(m, bytes) {
+  const ptr = m._malloc(Math.max(1, bytes));
+  if (!ptr) throw new ShelfcastError(`out of memory: ${bytes} bytes`);
+  return ptr;
+}
+
+// Copies typed arrays into the heap (a number reserves that many bytes), calls fn with
+// their addresses, frees them. Heap views are re-read after every call: memory may grow.
+function withHeap(m, arrays, fn) {
+  const ptrs = [];
+  try {
+    for (const a of arrays) {
+      const bytes = typeof a === 'number' ? a : a.byteLength;
+      const ptr = alloc(m, bytes);
+      ptrs.push(ptr);
+      if (typeof a !== 'number') m.HEAPU8.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ptr);
+    }
+    return fn(...ptrs);
+  } finally {
+    for (const ptr of ptrs) m._free(ptr);
+  }
+}
+
+// Sales data as the bindings take it (cached per data object).
+const packs = new WeakMap();
+function pack(data) {
+  let p = packs.get(data);
+  if (p) return p;
+  const n = data.series.length;
+  const meta = new Int32Array(4 * n);
+  let total = 0;
+  data.series.forEach((s, i) => {
+    meta.set([s.firstDay, s.values.length, s.store ?? 0, s.item ?? 0], 4 * i);
+    total += s.values.length;
+  });
+  const values = new Float32Array(total);
+  let at = 0;
+  for (const s of data.series) {
+    values.set(s.values, at);
+    at += s.values.length;
+  }
+  p = { format: data.format === 'generic' ? 1 : 0, meta, values, keys: data.series.map((s) => s.key).join('\n'), count: n,
+    total };
+  packs.set(data, p);
+  return p;
+}
+
+function testArrays(test) {
+  const targets = Float32Array.from(test.targets);
+  const targetDays = Int32Array.from(test.targetDays, dayNumber);
+  const series = Uint32Array.from(test.series);
+  const horizon = test.horizon ?? 1;
+  const count = targetDays.length;
+  if (series.length !== count || targets.length !== count * horizon) {
+    throw new ShelfcastError(`a test set of ${count} examples needs ${count} series and ${count * horizon} targets`);
+  }
+  return { targets, targetDays, series, horizon, count };
 }
 
 export class Model {

@@ -10,5 +10,6 @@ void RegisterInspect(CLI::App& app);
 void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
 void RegisterGenerate(CLI::App& app);
+void RegisterEval(CLI::App& app);
 
 }  // namespace shelfcast::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterForecast(app);
   shelfcast::cli::RegisterInit(app);
   shelfcast::cli::RegisterGenerate(app);
+  shelfcast::cli::RegisterEval(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

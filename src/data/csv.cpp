@@ -1,10 +1,11 @@
 #include "data/csv.h"
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
-#include <numeric>
-#include <unordered_map>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,34 @@ constexpr int kMaxDecimalDigits = 15;
 // 10^k is exact in double for k <= 22; we need k <= kMaxDecimalDigits.
 constexpr double kPow10[kMaxDecimalDigits + 1] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+// Messages through one printf-style call rather than chains of std::string operator+:
+// the same text for far fewer wasm bytes (every concatenation site inlines allocation
+// code). Messages are short; a longer one is formatted again into a buffer that fits.
+std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* format, ...) {
+  char buf[256];
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(buf, sizeof buf, format, args);
+  va_end(args);
+  std::string out;
+  if (n < 0) {
+    out = format;
+  } else if (static_cast<size_t>(n) < sizeof buf) {
+    out.assign(buf, static_cast<size_t>(n));
+  } else {
+    out.resize(static_cast<size_t>(n) + 1);
+    std::vsnprintf(&out[0], out.size(), format, again);
+    out.resize(static_cast<size_t>(n));
+  }
+  va_end(again);
+  return out;
+}
+
+const char* Plural(size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
 
 // Offending text as shown in messages: in double quotes, at most 40 bytes (then "..."),
 // never cut inside a UTF-8 sequence, control bytes as \xNN, '"' and '\' escaped.
@@ -135,9 +164,12 @@ struct SalesCsvParser::State {
   size_t skipped = 0;
   std::vector<std::string> messages;
   std::vector<Series> series;
-  std::unordered_map<uint64_t, uint32_t> by_store_item;
-  std::unordered_map<std::string, uint32_t> by_name;
-  std::string lookup;  // reused key buffer: no allocation per row
+  // Series index by key: the generic id, or for store-item 8 bytes, store then item,
+  // big-endian, so that the map's byte order is (store, item) order, the output order.
+  // One ordered map: its code is already in the wasm module (a hash map, or a second
+  // key type, would add kilobytes). Rows of one series usually follow each other, so
+  // last_series answers most lookups without it.
+  std::map<std::string, uint32_t, std::less<>> by_key;
   uint32_t last_series = UINT32_MAX;
 
   void Fail(Status status) {
@@ -146,13 +178,13 @@ struct SalesCsvParser::State {
 
   // A bad data line: the error (strict) or one more skipped line (lenient).
   void Bad(size_t at, const std::string& what) {
-    std::string message = "line " + std::to_string(at) + what;
+    std::string message = Format("line %zu%s", at, what.c_str());
     if (!options.lenient) return Fail(InvalidData(std::move(message)));
     ++skipped;
     Report(std::move(message));
   }
   void BadField(const char* column, std::string_view text, const std::string& what) {
-    Bad(line, std::string(", column \"") + column + "\": " + Quote(text) + " " + what);
+    Bad(line, Format(", column \"%s\": %s %s", column, Quote(text).c_str(), what.c_str()));
   }
   void Report(std::string message) {
     if (messages.size() < options.max_messages) messages.push_back(std::move(message));
@@ -161,11 +193,16 @@ struct SalesCsvParser::State {
   bool CountDataLines(size_t n) {
     data_lines += n;
     if (data_lines <= options.max_rows) return true;
-    Fail(LimitExceeded("line " + std::to_string(line) + ": more than " + std::to_string(options.max_rows) +
-                       " data rows (" +
-                       CapName(options.max_rows, limits::kMaxCsvRows, "limits::kMaxCsvRows", "CsvOptions::max_rows") +
-                       ")"));
+    Fail(LimitExceeded(Format("line %zu: more than %zu data rows (%s)", line, options.max_rows,
+                              CapName(options.max_rows, limits::kMaxCsvRows, "limits::kMaxCsvRows",
+                                      "CsvOptions::max_rows"))));
     return false;
+  }
+
+  void TooManyBytes() {
+    Fail(LimitExceeded(Format("the CSV is larger than %zu bytes (%s)", options.max_bytes,
+                              CapName(options.max_bytes, limits::kMaxCsvBytes, "limits::kMaxCsvBytes",
+                                      "CsvOptions::max_bytes"))));
   }
 
   std::string SeriesName(const Series& s) const {
@@ -200,12 +237,13 @@ struct SalesCsvParser::State {
       }
       return;
     }
-    const std::string long_line = too_long ? ": longer than " + std::to_string(limits::kMaxCsvLineBytes) +
-                                                 " bytes (limits::kMaxCsvLineBytes): " + Quote(text)
-                                           : std::string();
+    const std::string long_line =
+        too_long ? Format(": longer than %zu bytes (limits::kMaxCsvLineBytes): %s", limits::kMaxCsvLineBytes,
+                          Quote(text).c_str())
+                 : std::string();
     if (!have_header) {
       if (leading_blank) return Header("");  // line 1 was blank
-      if (too_long) return Fail(LimitExceeded("line 1" + long_line));
+      if (too_long) return Fail(LimitExceeded(Format("line 1%s", long_line.c_str())));
       return Header(text);
     }
     if (pending_blank) {  // blank lines with data after them
@@ -217,7 +255,7 @@ struct SalesCsvParser::State {
     }
     if (!CountDataLines(1)) return;
     if (too_long) {
-      if (!options.lenient) return Fail(LimitExceeded("line " + std::to_string(line) + long_line));
+      if (!options.lenient) return Fail(LimitExceeded(Format("line %zu%s", line, long_line.c_str())));
       return Bad(line, long_line);
     }
     if (format == SalesFormat::kStoreItem) {
@@ -229,8 +267,8 @@ struct SalesCsvParser::State {
 
   bool FieldCount(std::string_view text, size_t count, size_t expected, std::string_view header) {
     if (count == expected) return true;
-    Bad(line, ": " + std::to_string(count) + (count == 1 ? " field" : " fields") + ", expected " +
-                  std::to_string(expected) + " (" + std::string(header) + "): " + Quote(text));
+    Bad(line, Format(": %zu %s, expected %zu (%.*s): %s", count, Plural(count, "field", "fields"), expected,
+                     static_cast<int>(header.size()), header.data(), Quote(text).c_str()));
     return false;
   }
 
@@ -262,17 +300,22 @@ struct SalesCsvParser::State {
     if (p == Parsed::kTooLarge)
       return BadField("sales", f[3], "is above 16777216 (2^24, the largest count a float holds exactly)");
 
-    const uint64_t key = static_cast<uint64_t>(store) << 32 | static_cast<uint32_t>(item);
     uint32_t index = last_series;
     if (index == UINT32_MAX || series[index].store != store || series[index].item != item) {
-      auto it = by_store_item.find(key);
-      if (it == by_store_item.end()) {
+      char packed[8];
+      for (int k = 0; k < 4; ++k) {
+        packed[k] = static_cast<char>(static_cast<uint32_t>(store) >> (24 - 8 * k));
+        packed[4 + k] = static_cast<char>(static_cast<uint32_t>(item) >> (24 - 8 * k));
+      }
+      const std::string_view key(packed, 8);
+      auto it = by_key.find(key);
+      if (it == by_key.end()) {
         Series s;
-        s.key = "store " + std::to_string(store) + " item " + std::to_string(item);
+        s.key = Format("store %d item %d", static_cast<int>(store), static_cast<int>(item));
         s.store = store;
         s.item = item;
         if (!NewSeries(std::move(s), day, static_cast<float>(sales), &index)) return;
-        by_store_item.emplace(key, index);
+        by_key.emplace(key, index);
         last_series = index;
         return;
       }
@@ -299,13 +342,12 @@ struct SalesCsvParser::State {
 
     uint32_t index = last_series;
     if (index == UINT32_MAX || series[index].key != f[1]) {
-      lookup.assign(f[1].data(), f[1].size());
-      auto it = by_name.find(lookup);
-      if (it == by_name.end()) {
+      auto it = by_key.find(f[1]);
+      if (it == by_key.end()) {
         Series s;
-        s.key = lookup;
+        s.key = std::string(f[1]);
         if (!NewSeries(std::move(s), day, value, &index)) return;
-        by_name.emplace(lookup, index);
+        by_key.emplace(f[1], index);
         last_series = index;
         return;
       }
@@ -317,11 +359,9 @@ struct SalesCsvParser::State {
 
   bool NewSeries(Series s, DayNumber day, float value, uint32_t* index) {
     if (series.size() >= options.max_series) {
-      Fail(LimitExceeded("line " + std::to_string(line) + ": more than " + std::to_string(options.max_series) +
-                         " series (" +
-                         CapName(options.max_series, limits::kMaxSeries, "limits::kMaxSeries",
-                                 "CsvOptions::max_series") +
-                         ")"));
+      Fail(LimitExceeded(Format("line %zu: more than %zu series (%s)", line, options.max_series,
+                                CapName(options.max_series, limits::kMaxSeries, "limits::kMaxSeries",
+                                        "CsvOptions::max_series"))));
       return false;
     }
     s.first_day = day;
@@ -343,20 +383,21 @@ struct SalesCsvParser::State {
       return;
     }
     if (day >= s.first_day && day <= last)
-      return BadField("date", date_text, "is a duplicate: " + SeriesName(s) + " already has this date");
+      return BadField("date", date_text, Format("is a duplicate: %s already has this date", SeriesName(s).c_str()));
     if (day < s.first_day)
       return BadField("date", date_text,
-                      "is out of order: " + SeriesName(s) + " has reached " + FormatIsoDate(last) +
-                          " (the dates of a series must increase)");
+                      Format("is out of order: %s has reached %s (the dates of a series must increase)",
+                             SeriesName(s).c_str(), FormatIsoDate(last).c_str()));
     const DayNumber missing = day - last - 1;
-    std::string what = "leaves a gap in " + SeriesName(s) + ": " + std::to_string(missing) +
-                       (missing == 1 ? " day" : " days") + " missing after " + FormatIsoDate(last);
+    const std::string what = Format("leaves a gap in %s: %d %s missing after %s", SeriesName(s).c_str(),
+                                    static_cast<int>(missing), Plural(static_cast<size_t>(missing), "day", "days"),
+                                    FormatIsoDate(last).c_str());
     if (!options.lenient) return BadField("date", date_text, what);
     // Lenient: keep the latest run of consecutive days. This line is loaded; the
     // series' earlier rows are dropped and counted as skipped.
     const size_t dropped = s.values.size();
-    Report("line " + std::to_string(line) + ", column \"date\": " + Quote(date_text) + " " + what + "; dropped its " +
-           std::to_string(dropped) + (dropped == 1 ? " earlier row" : " earlier rows") + " and restarted it here");
+    Report(Format("line %zu, column \"date\": %s %s; dropped its %zu earlier %s and restarted it here", line,
+                  Quote(date_text).c_str(), what.c_str(), dropped, Plural(dropped, "row", "rows")));
     skipped += dropped;
     rows -= dropped;
     s.first_day = day;
@@ -369,14 +410,14 @@ SalesCsvParser::SalesCsvParser(const CsvOptions& options) : state_(std::make_uni
   State& st = *state_;
   st.options = options;
   if (options.max_bytes > limits::kMaxCsvBytes)
-    st.Fail(InvalidArgument("CsvOptions::max_bytes " + std::to_string(options.max_bytes) +
-                            " is above limits::kMaxCsvBytes " + std::to_string(limits::kMaxCsvBytes)));
+    st.Fail(InvalidArgument(Format("CsvOptions::max_bytes %zu is above limits::kMaxCsvBytes %zu", options.max_bytes,
+                                   limits::kMaxCsvBytes)));
   if (options.max_rows > limits::kMaxCsvRows)
-    st.Fail(InvalidArgument("CsvOptions::max_rows " + std::to_string(options.max_rows) +
-                            " is above limits::kMaxCsvRows " + std::to_string(limits::kMaxCsvRows)));
+    st.Fail(InvalidArgument(Format("CsvOptions::max_rows %zu is above limits::kMaxCsvRows %zu", options.max_rows,
+                                   limits::kMaxCsvRows)));
   if (options.max_series > limits::kMaxSeries)
-    st.Fail(InvalidArgument("CsvOptions::max_series " + std::to_string(options.max_series) +
-                            " is above limits::kMaxSeries " + std::to_string(limits::kMaxSeries)));
+    st.Fail(InvalidArgument(Format("CsvOptions::max_series %zu is above limits::kMaxSeries %zu", options.max_series,
+                                   limits::kMaxSeries)));
   st.carry.reserve(limits::kMaxCsvLineBytes + 1);
 }
 
@@ -384,15 +425,18 @@ SalesCsvParser::SalesCsvParser(SalesCsvParser&&) noexcept = default;
 SalesCsvParser& SalesCsvParser::operator=(SalesCsvParser&&) noexcept = default;
 SalesCsvParser::~SalesCsvParser() = default;
 
+Status SalesCsvParser::CheckSize(uint64_t total_bytes) {
+  State& st = *state_;
+  if (st.error.ok() && total_bytes > st.options.max_bytes) st.TooManyBytes();
+  return st.error;
+}
+
 Status SalesCsvParser::Feed(std::string_view chunk) {
   State& st = *state_;
   if (!st.error.ok()) return st.error;
   if (st.finished) return Internal("SalesCsvParser::Feed called after Finish");
   if (chunk.size() > st.options.max_bytes - st.bytes) {
-    st.Fail(LimitExceeded("the CSV is larger than " + std::to_string(st.options.max_bytes) + " bytes (" +
-                          CapName(st.options.max_bytes, limits::kMaxCsvBytes, "limits::kMaxCsvBytes",
-                                  "CsvOptions::max_bytes") +
-                          ")"));
+    st.TooManyBytes();
     return st.error;
   }
   st.bytes += chunk.size();
@@ -451,8 +495,9 @@ Result<SalesData> SalesCsvParser::Finish() {
     if (st.skipped == 0) {
       st.Fail(InvalidData("no data rows after the header"));
     } else {
-      st.Fail(InvalidData("no data rows loaded: all " + std::to_string(st.skipped) +
-                          " data lines were skipped; the first: " + st.messages.front()));
+      const bool any = !st.messages.empty();  // max_messages may be 0
+      st.Fail(InvalidData(Format("no data rows loaded: all %zu data lines were skipped%s%s", st.skipped,
+                                 any ? "; the first: " : "", any ? st.messages.front().c_str() : "")));
     }
     return st.error;
   }
@@ -462,14 +507,13 @@ Result<SalesData> SalesCsvParser::Finish() {
   data.rows = st.rows;
   data.skipped_rows = st.skipped;
   data.skipped_messages = std::move(st.messages);
-  std::vector<uint32_t> order(st.series.size());
-  std::iota(order.begin(), order.end(), 0u);
+  // Store-item: (store, item) order, the map's order; generic: order of first appearance.
+  std::vector<uint32_t> order;
+  order.reserve(st.series.size());
   if (st.format == SalesFormat::kStoreItem) {
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      const Series& x = st.series[a];
-      const Series& y = st.series[b];
-      return x.store != y.store ? x.store < y.store : x.item < y.item;
-    });
+    for (const auto& entry : st.by_key) order.push_back(entry.second);
+  } else {
+    for (uint32_t i = 0; i < st.series.size(); ++i) order.push_back(i);
   }
   data.series.reserve(order.size());
   for (uint32_t i : order) {

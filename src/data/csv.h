@@ -52,6 +52,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -83,6 +84,9 @@ class SalesCsvParser {
   SalesCsvParser& operator=(SalesCsvParser&&) noexcept;
   ~SalesCsvParser();
 
+  // Refuses an input whose total size is known to be over the byte cap before any of
+  // it is read (the same error Feed would give once it got there). Optional.
+  Status CheckSize(uint64_t total_bytes);
   Status Feed(std::string_view chunk);
   // The end of the input: parses a last line without a line break, checks that there
   // were a header and data rows, orders the series.

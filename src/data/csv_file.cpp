@@ -14,16 +14,16 @@ namespace shelfcast {
 Result<SalesData> ReadSalesCsvFile(const std::string& path, const CsvOptions& options) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return IoError(path + ": " + std::strerror(errno));
+  SalesCsvParser parser(options);
   // A file known to be over the byte cap is refused before reading any of it.
   struct stat info;
-  if (::fstat(fileno(f), &info) == 0 && S_ISREG(info.st_mode) &&
-      static_cast<uint64_t>(info.st_size) > options.max_bytes && options.max_bytes <= limits::kMaxCsvBytes) {
-    std::fclose(f);
-    return LimitExceeded(path + ": the CSV is larger than " + std::to_string(options.max_bytes) + " bytes (" +
-                         (options.max_bytes == limits::kMaxCsvBytes ? "limits::kMaxCsvBytes" : "CsvOptions::max_bytes") +
-                         ")");
+  if (::fstat(fileno(f), &info) == 0 && S_ISREG(info.st_mode)) {
+    const Status size = parser.CheckSize(static_cast<uint64_t>(info.st_size));
+    if (!size.ok()) {
+      std::fclose(f);
+      return size.WithContext(path);
+    }
   }
-  SalesCsvParser parser(options);
   std::vector<char> buffer(size_t{1} << 20);
   Status status;
   size_t n;
