@@ -11,5 +11,7 @@ void RegisterForecast(CLI::App& app);
 void RegisterInit(CLI::App& app);
 void RegisterGenerate(CLI::App& app);
 void RegisterEval(CLI::App& app);
+void RegisterTrain(CLI::App& app);
+void RegisterManifest(CLI::App& app);
 
 }  // namespace shelfcast::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterInit(app);
   shelfcast::cli::RegisterGenerate(app);
   shelfcast::cli::RegisterEval(app);
+  shelfcast::cli::RegisterTrain(app);
+  shelfcast::cli::RegisterManifest(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
