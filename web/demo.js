@@ -15,8 +15,8 @@ const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
 const SLICE_ROWS = 16 * 128;
 // Single-call latency: rounds of one-window forecasts, each timed together for at least
 // SINGLE_MS (and SINGLE_MIN_CALLS calls).
-const SINGLE_ROUNDS = 5;
-const SINGLE_MS = 8;
+const SINGLE_ROUNDS = 15;
+const SINGLE_MS = 3;
 const SINGLE_MIN_CALLS = 5;
 
 const $ = (id) => document.getElementById(id);

@@ -236,7 +236,7 @@ async function dropFile(name, text) {
   }, [name, text]);
 }
 
-test('a dropped CSV is evaluated in the page; a bad one names the line', { skip }, async () => {
+test('a dropped CSV is evaluated in the page; a bad one names the line; the demo data comes back', { skip }, async () => {
   const bad = 'date,store,item,sales\n2017-01-01,1,1,5\n2017-01-02,1,1,x\n';
   let message;
   try {
@@ -278,6 +278,14 @@ test('a dropped CSV is evaluated in the page; a bad one names the line', { skip 
   }
   assert.ok((await drawnPixels(page.locator('#chart canvas'))) > 5000);
   await page.screenshot({ path: join(outDir, 'demo-dropped-csv.png'), fullPage: true });
+
+  // Back to the demo data: the manifest's numbers again.
+  await page.click('#reset');
+  await page.waitForFunction(() => document.getElementById('data-label').textContent.startsWith('generated'));
+  await page.waitForSelector('body[data-state=ready]', { timeout: 600_000 });
+  const again = await readTable();
+  for (const m of site.manifest.models) assert.ok(Math.abs(number(again[m.name].mape) - m.mape) <= MAPE_TOLERANCE, `${m.name} after reset`);
+  assert.equal(await page.isHidden('#reset'), true);
 });
 
 test('measurement: the CPU time the table costs (Node, the same wasm, one thread)', { skip }, async (t) => {
