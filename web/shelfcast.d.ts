@@ -52,7 +52,7 @@ export interface BatchOptions {
 /** A daily series: one value per day from firstDay (parseSalesCsv's series fit). */
 export interface SeriesHistory {
   firstDay: DateLike;
-  values: ArrayLike<number> & { length: number };
+  values: Float32Array | number[];
 }
 
 export interface SeriesForecast {
