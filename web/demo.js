@@ -10,9 +10,10 @@ import { ACTUAL_COLOR, lineChart, lineStyle } from './chart.js';
 // The trivial baselines of the data card, as engine.baseline names them (the rows take
 // the engine's labels, the same as `shelfcast eval` prints).
 const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
-// Batches are forecast in slices of whole engine chunks (128 rows), so the page can
-// paint between slices while the numbers stay those of one call over the whole batch.
-const SLICE_ROWS = 16 * 128;
+// Batches are forecast in calls of one engine chunk (128 rows), so the numbers are those
+// of one call over the whole batch, and the page paints after every SLICE_ROWS.
+const BATCH_ROWS = 128;
+const SLICE_ROWS = 16 * BATCH_ROWS;
 // Single-call latency: rounds of one-window forecasts, each timed together for at least
 // SINGLE_MS (and SINGLE_MIN_CALLS calls).
 const SINGLE_ROUNDS = 15;
@@ -132,25 +133,27 @@ function addModelRow({ id, name, kind, technique, bytes, manifestRow }) {
 // ---- Evaluation ----
 
 /**
- * Forecasts of one model over a test set, in slices, with its latency. On a shared
- * machine other work lands in some slices; the fastest slice (per window) is the
- * engine's own cost, so latencies are the minimum over slices, and over rounds of
- * single calls.
+ * Forecasts of one model over a test set, with its latency. On a shared machine other
+ * work lands in some calls; the fastest is the engine's own cost, so latencies are the
+ * minimum over calls of BATCH_ROWS windows, and over rounds of single calls. Short
+ * calls matter: a long one is never left alone by a busy scheduler.
  */
 async function forecastAll(row, test, generation) {
   const { model } = row;
   const w = model.window;
   const out = new Float32Array(test.count);
   let batchMs = Infinity;
-  for (let start = 0; start < test.count; start += SLICE_ROWS) {
-    const n = Math.min(SLICE_ROWS, test.count - start);
+  for (let start = 0; start < test.count; start += BATCH_ROWS) {
+    const n = Math.min(BATCH_ROWS, test.count - start);
     const windows = test.inputs.subarray(start * w, (start + n) * w);
     const dates = row.needsDates ? test.targetDays.subarray(start, start + n) : undefined;
     const t0 = performance.now();
     out.set(model.forecastBatch(windows, { dates, horizon: 1 }), start);
-    batchMs = Math.min(batchMs, (performance.now() - t0) / n);
-    await yieldToBrowser();
-    if (generation !== state.generation) return null;
+    if (n === BATCH_ROWS) batchMs = Math.min(batchMs, (performance.now() - t0) / n);
+    if ((start + n) % SLICE_ROWS === 0) {
+      await yieldToBrowser();
+      if (generation !== state.generation) return null;
+    }
   }
   // Browsers coarsen performance.now() (to 0.1 ms without cross-origin isolation), so a
   // single call is timed as the mean of consecutive calls over at least SINGLE_MS.
