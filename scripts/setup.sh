@@ -33,7 +33,11 @@ else
 fi
 
 if [ -f package-lock.json ]; then
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  if [ -L node_modules ]; then
+    # A link to a shared install (e.g. a git worktree's link to the main checkout's): npm ci
+    # would empty the folder it points to, under everyone using it. Its owner updates it.
+    echo "setup: node_modules links to $(readlink node_modules): left alone"
+  elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: npm ci"
     ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
   else

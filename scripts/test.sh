@@ -35,7 +35,7 @@ fuzz_smoke() {
 stage "setup" scripts/setup.sh
 stage "build native + wasm" scripts/build.sh all
 stage "native tests" ctest --preset native-release
-stage "wasm tests (node)" ctest --preset wasm-release
+stage "wasm tests (node + browser e2e)" ctest --preset wasm-release
 stage "native ASan + UBSan" build_and_test native-asan
 stage "wasm debug (node)" build_and_test wasm-debug
 stage "fuzz smoke (${fuzz_seconds}s each)" fuzz_smoke

@@ -49,12 +49,26 @@ export interface BatchOptions {
   n?: number;
 }
 
+/** A daily series: one value per day from firstDay (parseSalesCsv's series fit). */
+export interface SeriesHistory {
+  firstDay: DateLike;
+  values: Float32Array | number[];
+}
+
+export interface SeriesForecast {
+  /** Day number (days since 1970-01-01) of the first forecast day. */
+  firstDay: number;
+  values: Float32Array;
+}
+
 export class Model {
   readonly info: ModelInfo;
   readonly window: number;
   readonly needsDates: boolean;
   forecast(window: ArrayLike<number>, options?: ForecastOptions): Float32Array;
   forecastBatch(windows: ArrayLike<number>, options?: BatchOptions): Float32Array;
+  /** The `horizon` days after the series' last day, from its last `window` values. */
+  forecastSeries(series: SeriesHistory, options?: { horizon?: number }): SeriesForecast;
   dispose(): void;
   /** LSTM-state stream: one LSTM step per observation. Throws for window-mean models. */
   stream(): Stream;
@@ -206,6 +220,7 @@ export class Engine {
   /** False in a build with SHELFCAST_WASM_DATA=OFF: the data methods below then throw. */
   readonly hasDataTools: boolean;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;
+  /** http(s) through fetch; under Node also a file: URL or a file path. */
   loadModelFromUrl(url: string | URL, options?: { useSimd?: boolean }): Promise<Model>;
   parseSalesCsv(input: string | Uint8Array | ArrayBuffer, options?: CsvOptions): SalesData;
   protocolSplit(data: SalesData, options?: ProtocolOptions): ProtocolSplit;

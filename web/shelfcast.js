@@ -141,7 +141,22 @@ export class Engine {
     return new Model(m, handle, this.limits);
   }
 
+  /**
+   * Loads a model from a URL: http(s) through fetch; under Node also a file: URL or a
+   * path (Node's fetch refuses file: URLs). Throws ShelfcastError naming the URL.
+   */
   async loadModelFromUrl(url, options) {
+    const href = url instanceof URL ? url.href : String(url);
+    if (isNode && !/^(https?|data|blob):/i.test(href)) {
+      const { readFile } = await import('node:fs/promises');
+      let bytes;
+      try {
+        bytes = await readFile(href.startsWith('file:') ? new URL(href) : href);
+      } catch (e) {
+        throw new ShelfcastError(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+      }
+      return this.loadModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), options);
+    }
     const response = await fetch(url);
     if (!response.ok) throw new ShelfcastError(`${url}: HTTP ${response.status}`);
     return this.loadModel(new Uint8Array(await response.arrayBuffer()), options);
@@ -545,6 +560,21 @@ export class Model {
       result.set(m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + count * horizon), start * horizon);
     }
     return result;
+  }
+
+  /**
+   * Forecasts the `horizon` days after the last day of a series ({ values, firstDay },
+   * as parseSalesCsv returns it) from its last `model.window` values. Returns
+   * { firstDay, values }: the day number of the first forecast day and `horizon` sales.
+   */
+  forecastSeries(series, { horizon = 1 } = {}) {
+    const { values } = series;
+    if (values.length < this.window) {
+      throw new ShelfcastError(`the series has ${values.length} days, the model needs ${this.window}`);
+    }
+    const firstDay = dayNumber(series.firstDay) + values.length;
+    const window = values.subarray ? values.subarray(values.length - this.window) : values.slice(values.length - this.window);
+    return { firstDay, values: this.forecast(window, { date: firstDay, horizon }) };
   }
 
   /** Frees the engine memory held by this model. */

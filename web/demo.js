@@ -1,0 +1,592 @@
+// The demo page: every model of models/manifest.json and the trivial baselines, run by
+// the WebAssembly engine on the protocol's test year, side by side (docs/web.md).
+//
+// Every number in the table is computed here, in the browser, by the engine: forecasts
+// by Model.forecastBatch, baselines by engine.baseline, MAPE by engine.score (the C++
+// metrics of `shelfcast eval`). Nothing the user drops or picks leaves the page.
+import { loadEngine, dayNumber, isoDate } from './shelfcast.js';
+import { ACTUAL_COLOR, lineChart, lineStyle } from './chart.js';
+
+// The trivial baselines of the data card, as engine.baseline names them (the rows take
+// the engine's labels, the same as `shelfcast eval` prints).
+const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
+// Batches are forecast in calls of one engine chunk (128 rows), so the numbers are those
+// of one call over the whole batch, and the page paints after every SLICE_ROWS.
+const BATCH_ROWS = 128;
+const SLICE_ROWS = 16 * BATCH_ROWS;
+// Single-call latency: rounds of one-window forecasts, each timed together for at least
+// SINGLE_MS (and SINGLE_MIN_CALLS calls).
+const SINGLE_ROUNDS = 15;
+const SINGLE_MS = 3;
+const SINGLE_MIN_CALLS = 5;
+
+const $ = (id) => document.getElementById(id);
+const fmt = (x, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+// Yields to the browser (input, painting) between slices of work. A message round trip
+// is not throttled the way nested setTimeout(0) calls are (to 4 ms each).
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()();
+const yieldToBrowser = () => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(0);
+});
+
+const state = {
+  engine: null,
+  manifest: null,
+  rows: [], // { id, name, kind, info facts, model, forecasts, score, latency, error, style, show }
+  data: null, // SalesData being shown
+  dataName: '',
+  protocol: null, // engine.protocolSplit options for `data`
+  test: null, // the protocol window's test set: targets, targetDays, series
+  generation: 0, // bumps when data changes; stale evaluations stop
+  selection: 'all',
+  chart: null,
+  baseBytes: 0,
+};
+
+// ---- Loading ----
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The demo data slice (data/demo-sales.json + .bin) as SalesData. */
+async function loadDemoData() {
+  const meta = await fetchJson('data/demo-sales.json');
+  const bytes = await fetchBytes(`data/${meta.values}`);
+  const width = meta.encoding === 'u8' ? 1 : 2;
+  if (bytes.length !== meta.series.length * meta.days * width) throw new Error('data/demo-sales.bin does not match its description');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const firstDay = dayNumber(meta.firstDay);
+  const series = meta.series.map(({ store, item }, i) => ({
+    key: `store ${store} item ${item}`,
+    store,
+    item,
+    firstDay,
+    values: Float32Array.from({ length: meta.days }, (_, d) => (width === 1 ? bytes[i * meta.days + d] : view.getUint16(2 * (i * meta.days + d), true))),
+  }));
+  return { data: { format: meta.format, rows: series.length * meta.days, skipped: 0, skippedMessages: [], series }, meta };
+}
+
+/** engine.protocolSplit's options from the manifest's protocol. */
+function manifestProtocol(p) {
+  return { stores: p.stores, items: p.items, window: p.window, horizon: 1, testFirst: p.test_from, testLast: p.test_to,
+    validationDays: p.validation_days };
+}
+
+// ---- Rows ----
+
+/** Size facts of a loaded model, counted as the article counts (parameters x bytes). */
+function modelFacts(info) {
+  let weights = 0;
+  let stored = 0;
+  let articleBytes = 0;
+  const encodings = new Set();
+  for (const layer of info.layers) {
+    for (const t of layer.tensors) {
+      const perValue = t.encoding.endsWith('int8') ? 1 : t.encoding === 'f16' ? 2 : 4;
+      if (!t.name.endsWith('/bias')) {
+        weights += t.rows * t.cols;
+        stored += t.stored;
+        encodings.add(t.encoding.replace('sparse-', ''));
+      }
+      articleBytes += t.stored * perValue;
+    }
+  }
+  const lstm = info.layers.filter((l) => l.kind === 'lstm').map((l) => l.units);
+  return {
+    hidden: lstm.join('+'),
+    window: info.window,
+    sparsity: weights ? 1 - stored / weights : 0,
+    precision: encodings.size === 1 ? [...encodings][0] : 'mixed',
+    fileBytes: info.fileBytes,
+    articleBytes,
+  };
+}
+
+function addModelRow({ id, name, kind, technique, bytes, manifestRow }) {
+  const model = state.engine.loadModel(bytes); // throws ShelfcastError with the reader's message
+  const facts = modelFacts(model.info);
+  const row = {
+    id, name, kind, technique, model, ...facts,
+    // The manifest states these for shipped models; the page shows the same numbers it
+    // derives itself for a file of the user's (identical for shipped files).
+    articleBytes: manifestRow?.article_param_bytes ?? facts.articleBytes,
+    sparsity: manifestRow?.sparsity ?? facts.sparsity,
+    precision: manifestRow?.precision ?? facts.precision,
+    needsDates: model.needsDates,
+  };
+  state.rows.push(row);
+  return row;
+}
+
+// ---- Evaluation ----
+
+/**
+ * Forecasts of one model over a test set, with its latency. On a shared machine other
+ * work lands in some calls; the fastest is the engine's own cost, so latencies are the
+ * minimum over calls of BATCH_ROWS windows, and over rounds of single calls. Short
+ * calls matter: a long one is never left alone by a busy scheduler.
+ */
+async function forecastAll(row, test, generation) {
+  const { model } = row;
+  const w = model.window;
+  const out = new Float32Array(test.count);
+  let batchMs = Infinity;
+  for (let start = 0; start < test.count; start += BATCH_ROWS) {
+    const n = Math.min(BATCH_ROWS, test.count - start);
+    const windows = test.inputs.subarray(start * w, (start + n) * w);
+    const dates = row.needsDates ? test.targetDays.subarray(start, start + n) : undefined;
+    const t0 = performance.now();
+    out.set(model.forecastBatch(windows, { dates, horizon: 1 }), start);
+    if (n === BATCH_ROWS) batchMs = Math.min(batchMs, (performance.now() - t0) / n);
+    if ((start + n) % SLICE_ROWS === 0) {
+      await yieldToBrowser();
+      if (generation !== state.generation) return null;
+    }
+  }
+  // Browsers coarsen performance.now() (to 0.1 ms without cross-origin isolation), so a
+  // single call is timed as the mean of consecutive calls over at least SINGLE_MS.
+  let singleMs = Infinity;
+  for (let round = 0; round < SINGLE_ROUNDS; round++) {
+    let calls = 0;
+    let elapsed = 0;
+    const t0 = performance.now();
+    while (calls < SINGLE_MIN_CALLS || elapsed < SINGLE_MS) {
+      const i = (round * 97 + calls) % test.count;
+      model.forecast(test.inputs.subarray(i * w, (i + 1) * w), { date: row.needsDates ? test.targetDays[i] : undefined });
+      calls++;
+      elapsed = performance.now() - t0;
+    }
+    singleMs = Math.min(singleMs, elapsed / calls);
+  }
+  return { forecasts: out, latency: { batchUs: 1000 * batchMs, singleUs: 1000 * singleMs } };
+}
+
+/** The test set of the current data for a window (cached per window). */
+function testFor(window) {
+  state.splits ??= new Map();
+  if (!state.splits.has(window)) {
+    const split = state.engine.protocolSplit(state.data, { ...state.protocol, window });
+    const t = split.test;
+    // Every row must score the same (series, day) pairs as the protocol window's set.
+    if (state.test && (t.count !== state.test.count || t.targetDays.some((d, i) => d !== state.test.targetDays[i]))) {
+      throw new Error(`with a ${window}-day window the test has ${t.count} examples, not ${state.test.count}`);
+    }
+    state.splits.set(window, t);
+  }
+  return state.splits.get(window);
+}
+
+async function evaluateRow(row, generation) {
+  row.forecasts = null;
+  row.score = null;
+  row.error = null;
+  renderRow(row);
+  try {
+    if (row.kind === 'baseline') {
+      const t0 = performance.now();
+      row.forecasts = state.engine.baseline(row.id, state.data, state.test);
+      row.latency = { batchUs: (1000 * (performance.now() - t0)) / state.test.count };
+    } else {
+      const result = await forecastAll(row, testFor(row.window), generation);
+      if (!result) return;
+      Object.assign(row, result);
+    }
+    row.score = state.engine.score(state.test, row.forecasts);
+  } catch (e) {
+    row.error = e.message;
+  }
+  if (generation !== state.generation) return;
+  renderTable();
+  updateChart();
+}
+
+/**
+ * Evaluates every row on the current data: baselines first, then the models from the
+ * cheapest (parameters x window steps), so most of the table fills early.
+ */
+async function evaluateAll() {
+  const generation = ++state.generation;
+  const cost = (r) => (r.kind === 'baseline' ? 0 : r.model.info.parameters * r.window);
+  const order = [...state.rows].sort((a, b) => cost(a) - cost(b));
+  for (const row of order) {
+    if (generation !== state.generation) return false;
+    await evaluateRow(row, generation);
+  }
+  return generation === state.generation;
+}
+
+/** Sets the data every row is evaluated on, and its test set (the protocol window's). */
+function setData(data, name, protocol) {
+  state.data = data;
+  state.dataName = name;
+  state.protocol = protocol;
+  state.splits = new Map();
+  state.test = null;
+  state.test = testFor(protocol.window);
+  state.selection = 'all';
+  fillSeriesSelect();
+}
+
+// ---- Table ----
+
+const COLUMNS = ['name', 'technique', 'hidden', 'sparsity', 'precision', 'fileBytes', 'articleBytes', 'compression', 'mape',
+  'delta', 'batchUs', 'singleUs'];
+
+function selectedMetrics(row) {
+  if (!row.score) return null;
+  if (state.selection === 'all') return row.score.pooled;
+  return row.score.perSeries.find((s) => s.series === Number(state.selection)) ?? null;
+}
+
+function cells(row) {
+  const base = state.rows.find((r) => r.id === state.manifest.baseline_model);
+  const m = selectedMetrics(row);
+  const b = base && selectedMetrics(base);
+  const pending = row.error ? '—' : '…';
+  const isModel = row.kind !== 'baseline';
+  return {
+    technique: row.technique,
+    hidden: isModel ? row.hidden : '—',
+    sparsity: isModel ? `${fmt(100 * row.sparsity)} %` : '—',
+    precision: isModel ? row.precision : '—',
+    fileBytes: isModel ? fmt(row.fileBytes) : '—',
+    articleBytes: isModel ? fmt(row.articleBytes) : '—',
+    compression: isModel && state.baseBytes ? `${fmt(state.baseBytes / row.fileBytes, 1)}×` : '—',
+    mape: m ? fmt(m.mape, 2) : pending,
+    delta: m && b ? (row === base ? '0.00' : `${m.mape - b.mape >= 0 ? '+' : '−'}${fmt(Math.abs(m.mape - b.mape), 2)}`) : pending,
+    batchUs: row.latency ? fmt(row.latency.batchUs, row.latency.batchUs < 10 ? 2 : 1) : pending,
+    singleUs: row.latency?.singleUs !== undefined ? fmt(row.latency.singleUs, 1) : row.kind === 'baseline' ? '—' : pending,
+  };
+}
+
+function renderRow(row) {
+  let tr = document.querySelector(`tr[data-row="${CSS.escape(row.id)}"]`);
+  if (!tr) {
+    tr = document.createElement('tr');
+    tr.dataset.row = row.id;
+    tr.dataset.kind = row.kind;
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.innerHTML = `<span class="swatch" aria-hidden="true">${swatch(row.style)}</span><span class="name"></span>`;
+    th.querySelector('.name').textContent = row.name;
+    tr.append(th);
+    for (const column of COLUMNS.slice(1)) {
+      const td = document.createElement('td');
+      td.dataset.col = column;
+      tr.append(td);
+    }
+    $('rows').append(tr);
+  }
+  const values = cells(row);
+  for (const td of tr.querySelectorAll('td')) td.textContent = values[td.dataset.col];
+  const m = selectedMetrics(row);
+  tr.querySelector('td[data-col="mape"]').dataset.value = m ? String(m.mape) : '';
+  tr.title = row.error ?? '';
+  tr.classList.toggle('failed', !!row.error);
+}
+
+function renderTable() {
+  for (const row of state.rows) renderRow(row);
+  const n = state.test?.count ?? 0;
+  const scope = state.selection === 'all' ? `all ${new Set(state.test?.series ?? []).size} series` : state.data.series[state.selection].key;
+  $('table-scope').textContent = `${scope}, ${state.protocol.testFirst} to ${state.protocol.testLast}`;
+  $('latency-n').textContent = fmt(n);
+  const failed = state.rows.filter((r) => r.error);
+  $('row-errors').textContent = failed.map((r) => `${r.name}: ${r.error}`).join(' · ');
+}
+
+// ---- Chart and legend ----
+
+function swatch(style) {
+  if (!style) return '';
+  return `<svg width="28" height="10" viewBox="0 0 28 10"><line x1="0" y1="5" x2="28" y2="5" stroke="${style.color}" stroke-width="${style.width ?? 3}" stroke-dasharray="${style.dash.join(' ')}"/></svg>`;
+}
+
+/** Days of the test period, the actual sales and each row's forecasts for the selection. */
+function chartSeries() {
+  const t = state.test;
+  const first = t.targetDays.reduce((a, b) => Math.min(a, b), Infinity);
+  const last = t.targetDays.reduce((a, b) => Math.max(a, b), -Infinity);
+  const days = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+  const pick = state.selection === 'all' ? null : Number(state.selection);
+  const sum = (values) => {
+    const out = new Array(days.length).fill(null);
+    for (let i = 0; i < t.count; i++) {
+      if (pick !== null && t.series[i] !== pick) continue;
+      const d = t.targetDays[i] - first;
+      out[d] = (out[d] ?? 0) + values[i];
+    }
+    return out;
+  };
+  return { days, actual: sum(t.targets), lines: state.rows.map((r) => (r.forecasts ? sum(r.forecasts) : null)) };
+}
+
+function updateChart() {
+  if (!state.test) return;
+  const { days, actual, lines } = chartSeries();
+  const all = [{ label: 'actual sales', values: actual, color: ACTUAL_COLOR, dash: [], width: 1.5, show: state.showActual },
+    ...state.rows.map((r, i) => ({ label: r.name, values: lines[i], ...r.style, show: r.show }))];
+  if (!state.chart || state.chart.count !== all.length) {
+    state.chart?.destroy();
+    // Canvas fonts take px only: 0.8 of the page's type size.
+    const px = Math.round(0.8 * parseFloat(getComputedStyle(document.documentElement).fontSize));
+    state.chart = lineChart($('chart'), { days, lines: all, font: `${px}px system-ui, sans-serif`, onCursor: (i) => showReadout(i, state.chartDays, state.chartLines) });
+    state.chart.count = all.length;
+  } else {
+    state.chart.update(days, all);
+  }
+  state.chartDays = days;
+  state.chartLines = all;
+  const scope = state.selection === 'all' ? `the sum of all ${new Set(state.test.series).size} series` : state.data.series[state.selection].key;
+  $('chart-scope').textContent = scope;
+  $('chart').setAttribute('aria-label', `Daily actual sales and one-day-ahead forecasts of ${scope}, ${isoDate(days[0])} to ${isoDate(days[days.length - 1])}. The table below gives each forecaster's accuracy.`);
+  renderLegend();
+}
+
+function showReadout(i, days, lines) {
+  const out = $('readout');
+  if (i === null || i === undefined) {
+    out.textContent = '';
+    return;
+  }
+  const shown = lines.filter((l, k) => (k === 0 ? state.showActual : state.rows[k - 1].show) && l.values?.[i] != null);
+  out.textContent = `${isoDate(days[i])}: ${shown.map((l) => `${l.label} ${fmt(l.values[i], 1)}`).join(' · ')}`;
+}
+
+function renderLegend() {
+  const box = $('legend-items');
+  const items = [{ id: '__actual', name: 'actual sales', style: { color: ACTUAL_COLOR, dash: [], width: 2 }, show: state.showActual },
+    ...state.rows.map((r) => ({ id: r.id, name: r.name, style: r.style, show: r.show }))];
+  if (box.childElementCount !== items.length) {
+    box.textContent = '';
+    items.forEach((item, i) => {
+      const label = document.createElement('label');
+      label.className = 'legend-item';
+      label.innerHTML = `<input type="checkbox"><span class="swatch" aria-hidden="true">${swatch(item.style)}</span><span></span>`;
+      label.lastChild.textContent = item.name;
+      const box2 = label.querySelector('input');
+      box2.dataset.line = item.id;
+      box2.addEventListener('change', () => {
+        if (i === 0) state.showActual = box2.checked;
+        else state.rows[i - 1].show = box2.checked;
+        state.chart?.show(i, box2.checked);
+      });
+      box.append(label);
+    });
+  }
+  items.forEach((item, i) => {
+    box.children[i].querySelector('input').checked = item.show;
+  });
+}
+
+// ---- Series selector ----
+
+function fillSeriesSelect() {
+  const select = $('series');
+  const indices = [...new Set(state.test.series)];
+  select.textContent = '';
+  select.append(new Option(`All ${indices.length} series`, 'all'));
+  for (const i of indices) select.append(new Option(state.data.series[i].key, String(i)));
+  select.value = 'all';
+}
+
+// ---- The user's files ----
+
+function showError(message) {
+  const box = $('error');
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+function say(message) {
+  $('status').textContent = message;
+}
+
+/**
+ * The test period of a user's data: the protocol's when the file holds its series over
+ * it (then the numbers compare with the manifest's); otherwise every series of the file,
+ * over its last year at most, after enough history for the longest window.
+ */
+function protocolFor(data) {
+  const p = manifestProtocol(state.manifest.protocol);
+  const longest = Math.max(p.window, ...state.rows.filter((r) => r.kind !== 'baseline').map((r) => r.window));
+  const from = dayNumber(p.testFirst) - longest;
+  const to = dayNumber(p.testLast);
+  const covers = (s) => s && s.firstDay <= from && s.firstDay + s.values.length - 1 >= to;
+  if (data.format === 'store-item' && p.stores.every((st) => p.items.every((it) => covers(data.series.find((s) => s.store === st && s.item === it))))) {
+    return { data, protocol: p };
+  }
+  const first = Math.max(...data.series.map((s) => s.firstDay));
+  const last = Math.min(...data.series.map((s) => s.firstDay + s.values.length - 1));
+  const testLast = last;
+  const testFirst = Math.max(last - 364, first + longest);
+  if (testFirst > testLast) {
+    throw new Error(`the series need ${longest + 1} days in common (${longest} days of history for the longest window, then at least one test day); this file's series share ${Math.max(0, last - first + 1)}`);
+  }
+  const stores = [...new Set(data.series.map((s) => s.store))];
+  const items = [...new Set(data.series.map((s) => s.item))];
+  // protocolSplit picks stores x items from store-item data; a file without every pair is
+  // evaluated as plain series instead.
+  const complete = data.format === 'store-item' && stores.every((st) => items.every((it) => data.series.some((s) => s.store === st && s.item === it)));
+  return {
+    data: complete ? data : { ...data, format: 'generic' },
+    protocol: { ...p, stores, items, testFirst: isoDate(testFirst), testLast: isoDate(testLast) },
+  };
+}
+
+async function useCsv(file) {
+  showError('');
+  let data;
+  try {
+    data = state.engine.parseSalesCsv(new Uint8Array(await file.arrayBuffer()));
+  } catch (e) {
+    showError(`${file.name}: ${e.message}`);
+    return;
+  }
+  let chosen;
+  try {
+    chosen = protocolFor(data);
+  } catch (e) {
+    showError(`${file.name}: ${e.message}`);
+    return;
+  }
+  const previous = { data: state.data, name: state.dataName, protocol: state.protocol };
+  try {
+    setData(chosen.data, file.name, chosen.protocol);
+  } catch (e) {
+    showError(`${file.name}: ${e.message}`);
+    setData(previous.data, previous.name, previous.protocol);
+    return;
+  }
+  $('reset').hidden = false;
+  await run(`${file.name}: ${data.series.length} series, ${fmt(data.rows)} rows (${data.format})`);
+}
+
+async function useModelFile(file) {
+  showError('');
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let row;
+  try {
+    const id = `file:${file.name}:${state.rows.length}`;
+    row = addModelRow({ id, name: file.name, kind: 'user', technique: 'your file', bytes });
+  } catch (e) {
+    showError(`${file.name}: ${e.message}`);
+    return;
+  }
+  row.style = lineStyle(state.rows.length - 1);
+  row.show = true;
+  const generation = state.generation;
+  renderRow(row);
+  updateChart();
+  await evaluateRow(row, generation);
+  say(`${file.name} added: ${row.hidden ? `LSTM-${row.hidden}, ` : ''}${fmt(row.fileBytes)} bytes`);
+}
+
+function wireControls() {
+  $('series').addEventListener('change', (e) => {
+    state.selection = e.target.value;
+    renderTable();
+    updateChart();
+  });
+  $('csv-file').addEventListener('change', (e) => {
+    if (e.target.files[0]) useCsv(e.target.files[0]);
+    e.target.value = '';
+  });
+  $('model-file').addEventListener('change', (e) => {
+    if (e.target.files[0]) useModelFile(e.target.files[0]);
+    e.target.value = '';
+  });
+  $('reset').addEventListener('click', async () => {
+    $('reset').hidden = true;
+    setData(state.demo.data, state.demo.name, manifestProtocol(state.manifest.protocol));
+    await run(state.demo.label);
+  });
+  // A file dropped anywhere on the page: a .shcf is a model, anything else a CSV.
+  document.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    document.body.classList.add('dragging');
+  });
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) document.body.classList.remove('dragging');
+  });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const file = e.dataTransfer?.files?.[0];
+    if (!file) return;
+    if (/\.shcf$/i.test(file.name)) useModelFile(file);
+    else useCsv(file);
+  });
+}
+
+/** Evaluates everything on the current data and reports when the table is full. */
+async function run(label) {
+  $('data-label').textContent = label;
+  document.body.dataset.state = 'busy';
+  renderTable();
+  updateChart();
+  say(`Forecasting ${fmt(state.test.count)} days with ${state.rows.length} forecasters…`);
+  const t0 = performance.now();
+  if (!(await evaluateAll())) return;
+  const ms = performance.now() - t0;
+  document.body.dataset.state = 'ready';
+  say(`Table filled: ${state.rows.length} forecasters × ${fmt(state.test.count)} forecasts in ${fmt(ms)} ms.`);
+}
+
+async function main() {
+  wireControls();
+  const wasm = fetchBytes('shelfcast-engine.wasm');
+  const manifest = fetchJson('models/manifest.json');
+  const demo = loadDemoData();
+  state.manifest = await manifest;
+  if (state.manifest.fixture) $('fixture').textContent = `Models: ${state.manifest.fixture}.`;
+  const files = state.manifest.models.map((m) => fetchBytes(`models/${m.file}`));
+  state.engine = await loadEngine({ wasmBinary: await wasm });
+  $('engine').textContent = `WebAssembly${state.engine.simd ? ' SIMD128' : ''}`;
+
+  for (const [i, m] of state.manifest.models.entries()) {
+    const row = addModelRow({ id: m.name, name: m.name, kind: 'model', technique: m.technique, bytes: await files[i], manifestRow: m });
+    row.manifestMape = m.mape;
+  }
+  const base = state.rows.find((r) => r.id === state.manifest.baseline_model);
+  state.baseBytes = base?.fileBytes ?? 0;
+  for (const id of BASELINES) state.rows.push({ id, name: state.engine.describeBaseline(id).label, kind: 'baseline', technique: 'trivial baseline' });
+  // Lines shown at first: actual sales, the baseline model, and the first row of every
+  // other technique; the rest are a click away in the legend.
+  const techniques = new Set();
+  state.showActual = true;
+  state.rows.forEach((r, i) => {
+    r.style = lineStyle(i);
+    r.show = r.kind === 'model' && !techniques.has(r.technique);
+    techniques.add(r.technique);
+  });
+
+  const { data, meta } = await demo;
+  const p = state.manifest.protocol;
+  state.demo = {
+    data,
+    name: 'demo',
+    label: `generated (seed ${meta.generator.seed}), stores ${p.stores[0]}–${p.stores.at(-1)} × items ${p.items[0]}–${p.items.at(-1)}`,
+  };
+  setData(data, 'demo', manifestProtocol(p));
+  performance.mark('shelfcast:rows-shown');
+  await run(state.demo.label);
+  performance.mark('shelfcast:table-filled');
+}
+
+main().catch((e) => {
+  showError(`The demo could not start: ${e.message}`);
+  document.body.dataset.state = 'failed';
+});
