@@ -277,6 +277,18 @@ class Importer {
   }
   Status Refuse(const NodeProto& n, const std::string& why) const { return Unsupported(NodeName(n) + ": " + why); }
   Status Malformed(const NodeProto& n, const std::string& why) const { return InvalidData(NodeName(n) + ": " + why); }
+  // A Transpose node's perm over `rank` axes (reversed axes when absent), checked to be a
+  // permutation.
+  Result<std::vector<int64_t>> Permutation(const NodeProto& n, size_t rank) const {
+    std::vector<int64_t> perm;
+    if (const AttributeProto* a = n.Find("perm")) perm = a->ints;
+    if (perm.empty())
+      for (size_t k = 0; k < rank; ++k) perm.push_back(static_cast<int64_t>(rank - 1 - k));
+    bool ok;
+    if (perm.size() != rank || NormaliseAxes(perm, rank, &ok).size() != rank || !ok)
+      return Malformed(n, "perm " + Join(perm) + " is not a permutation of " + std::to_string(rank) + " axes");
+    return perm;
+  }
 
   Status DefineInputs();
   Status Visit(const NodeProto& n);
@@ -627,14 +639,8 @@ Status Importer::VisitConstOnly(const NodeProto& n, const std::vector<const Valu
     return Output(n, 0, v);
   }
   if (op == "Transpose") {
-    std::vector<int64_t> perm;
-    if (const AttributeProto* a = n.Find("perm")) perm = a->ints;
     const size_t rank = c.dims.size();
-    if (perm.empty())
-      for (size_t k = 0; k < rank; ++k) perm.push_back(static_cast<int64_t>(rank - 1 - k));
-    bool ok;
-    if (perm.size() != rank || NormaliseAxes(perm, rank, &ok).size() != rank || !ok)
-      return Malformed(n, "perm " + Join(perm) + " is not a permutation of " + std::to_string(rank) + " axes");
+    SHELFCAST_ASSIGN_OR_RETURN(const std::vector<int64_t> perm, Permutation(n, rank));
     std::vector<int64_t> dims(rank), in_stride(rank, 1);
     for (size_t k = rank; k-- > 1;) in_stride[k - 1] = in_stride[k] * c.dims[k];
     for (size_t k = 0; k < rank; ++k) dims[k] = c.dims[perm[k]];
@@ -709,13 +715,7 @@ Status Importer::SalesLayout(const NodeProto& n, const Value& in, Value* out) {
     return Status::Ok();
   }
   if (op == "Transpose") {
-    std::vector<int64_t> perm;
-    if (const AttributeProto* a = n.Find("perm")) perm = a->ints;
-    if (perm.empty())
-      for (size_t k = 0; k < rank; ++k) perm.push_back(static_cast<int64_t>(rank - 1 - k));
-    bool ok;
-    if (perm.size() != rank || NormaliseAxes(perm, rank, &ok).size() != rank || !ok)
-      return Malformed(n, "perm " + Join(perm) + " is not a permutation of " + std::to_string(rank) + " axes");
+    SHELFCAST_ASSIGN_OR_RETURN(const std::vector<int64_t> perm, Permutation(n, rank));
     for (size_t k = 0; k < rank; ++k) out->axes[k] = in.axes[perm[k]];
     return Status::Ok();
   }
@@ -1088,13 +1088,7 @@ Status Importer::RoleLayout(const NodeProto& n, const Value& in, Value* out) {
     return Status::Ok();
   }
   if (op == "Transpose") {
-    std::vector<int64_t> perm;
-    if (const AttributeProto* a = n.Find("perm")) perm = a->ints;
-    if (perm.empty())
-      for (size_t k = 0; k < rank; ++k) perm.push_back(static_cast<int64_t>(rank - 1 - k));
-    bool ok;
-    if (perm.size() != rank || NormaliseAxes(perm, rank, &ok).size() != rank || !ok)
-      return Malformed(n, "perm " + Join(perm) + " is not a permutation of " + std::to_string(rank) + " axes");
+    SHELFCAST_ASSIGN_OR_RETURN(const std::vector<int64_t> perm, Permutation(n, rank));
     for (size_t k = 0; k < rank; ++k) out->roles[k] = in.roles[perm[k]];
     return Status::Ok();
   }
