@@ -8,6 +8,7 @@
 #include "compress/prune.h"
 #include "data/generator.h"
 #include "eval/protocol.h"
+#include "small_split.h"
 #include "train/network.h"
 #include "train/trainer.h"
 
@@ -16,24 +17,7 @@ using namespace shelfcast::compress;
 
 namespace {
 
-const ProtocolSplit& SmallSplit() {
-  static const ProtocolSplit split = [] {
-    GeneratorOptions g;
-    g.stores = 1;
-    g.items = 2;
-    g.first_day = DaysFromCivil(2016, 1, 1);
-    g.last_day = DaysFromCivil(2017, 2, 28);
-    SalesData data = GenerateSales(g).value();
-    ProtocolOptions o;
-    o.stores = {1};
-    o.items = {1, 2};
-    o.window = 14;
-    o.validation_days = 60;
-    o.test_last = DaysFromCivil(2017, 2, 28);
-    return MakeProtocolSplit(data, o).value();
-  }();
-  return split;
-}
+using testing::SmallSplit;
 
 size_t Zeros(const std::vector<float>& p, const PruneGroup& g) {
   size_t z = 0;

@@ -8,6 +8,7 @@
 #include "data/generator.h"
 #include "eval/evaluate.h"
 #include "eval/protocol.h"
+#include "small_split.h"
 #include "lstm/forecaster.h"
 #include "train/network.h"
 #include "train/trainer.h"
@@ -17,26 +18,7 @@ using namespace shelfcast::train;
 
 namespace {
 
-// Store 1, items 1-2, 2016 only: 2 series x ~240 training windows, trained in well under
-// a second.
-const ProtocolSplit& SmallSplit() {
-  static const ProtocolSplit split = [] {
-    GeneratorOptions g;
-    g.stores = 1;
-    g.items = 2;
-    g.first_day = DaysFromCivil(2016, 1, 1);
-    g.last_day = DaysFromCivil(2017, 2, 28);
-    SalesData data = GenerateSales(g).value();
-    ProtocolOptions o;
-    o.stores = {1};
-    o.items = {1, 2};
-    o.window = 14;
-    o.validation_days = 60;
-    o.test_last = DaysFromCivil(2017, 2, 28);
-    return MakeProtocolSplit(data, o).value();
-  }();
-  return split;
-}
+using testing::SmallSplit;
 
 Model SmallModel(uint8_t calendar = kCalendarNone) {
   Model m = MakeLstmForecaster(6, 14, calendar);
