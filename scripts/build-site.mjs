@@ -17,6 +17,7 @@
 //   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the engine (+ shelfcast.d.ts)
 //   vendor/uplot.mjs vendor/uPlot.min.css vendor/uPlot.LICENSE
 //   models/manifest.json models/*.shcf models/kiosk.shcf
+//   models/demo.json                                          the page's manifest (pageManifest)
 //   data/demo-sales.json data/demo-sales.bin                 the demo data slice (docs/web.md)
 //   data/kiosk.csv                                            the kiosk page's sales
 import { execFileSync } from 'node:child_process';
@@ -29,7 +30,7 @@ import { buildFixtureModels } from './fixture-models.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The page's own files, copied from web/. Listed, not globbed, so nothing else ships.
-const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
+const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'score-worker.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
 const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };
@@ -153,6 +154,69 @@ function kioskModel(manifest) {
   return good[0] ?? base;
 }
 
+// How far (MAPE points) above the baseline model a technique's best point may be.
+export const DEMO_MAPE_SLACK = 1;
+
+/**
+ * The models the demo page loads at once (its default comparison set; every other model
+ * of the manifest is a click away, "Show all"): the article's story in a few rows.
+ * - the baseline model (manifest.baseline_model);
+ * - per other technique, its best point: the smallest file whose MAPE is within
+ *   DEMO_MAPE_SLACK points of the baseline model's (ties: the lower MAPE), or the
+ *   technique's smallest file when none is;
+ * - the smallest model file of the manifest;
+ * - a model's own `"demo": true` / `"demo": false` in the manifest adds / removes it.
+ * Returns the names, in manifest order.
+ */
+export function demoSet(manifest) {
+  const models = manifest.models;
+  const base = models.find((m) => m.name === manifest.baseline_model) ?? models[0];
+  const pick = new Set([base.name]);
+  const smallest = (list) => [...list].sort((a, b) => a.file_bytes - b.file_bytes || (a.mape ?? Infinity) - (b.mape ?? Infinity))[0];
+  for (const technique of new Set(models.map((m) => m.technique))) {
+    const own = models.filter((m) => m.technique === technique && m !== base);
+    if (!own.length) continue;
+    const good = own.filter((m) => typeof m.mape === 'number' && typeof base.mape === 'number' && m.mape <= base.mape + DEMO_MAPE_SLACK);
+    pick.add(smallest(good.length ? good : own).name);
+  }
+  pick.add(smallest(models).name);
+  for (const m of models) {
+    if (m.demo === true) pick.add(m.name);
+    if (m.demo === false && m !== base) pick.delete(m.name);
+  }
+  return models.filter((m) => pick.has(m.name)).map((m) => m.name);
+}
+
+/**
+ * The page's manifest (models/demo.json): only what the page reads, a few bytes a model
+ * instead of the full manifest's ~2.7 KB (training metrics, encodings, prune groups).
+ * The numbers it shows it computes itself; the tests compare them with the full manifest.
+ */
+export function pageManifest(manifest) {
+  const eager = new Set(demoSet(manifest));
+  const round = (x) => (typeof x === 'number' ? Math.round(x * 1e6) / 1e6 : x);
+  return {
+    source: 'models/manifest.json (scripts/build-site.mjs pageManifest)',
+    ...(manifest.fixture ? { fixture: manifest.fixture } : {}),
+    baseline_model: manifest.baseline_model,
+    protocol: manifest.protocol,
+    models: manifest.models.map((m) => ({
+      name: m.name, file: m.file, technique: m.technique, window: m.window, file_bytes: m.file_bytes, article_param_bytes: m.article_param_bytes,
+      sparsity: round(m.sparsity), precision: m.precision, ...(eager.has(m.name) ? { demo: true } : {}),
+    })),
+  };
+}
+
+// What the demo page loads before the user asks for more, by line item (the byte budget
+// of docs/web.md; tests/e2e/demo.test.mjs checks the page's requests against it).
+const PAGE_LINE_ITEMS = {
+  engine: ['shelfcast-engine.wasm', 'shelfcast-engine.js', 'shelfcast.js'],
+  chart: ['vendor/uplot.mjs', 'vendor/uPlot.min.css'],
+  page: ['index.html', 'demo.css', 'demo.js', 'chart.js', 'score-worker.js'],
+  data: ['data/demo-sales.json', 'data/demo-sales.bin'],
+  manifest: ['models/demo.json'],
+};
+
 export async function buildSite(options = {}) {
   const args = { ...parseArgs([]), ...options };
   const { out } = args;
@@ -182,6 +246,7 @@ export async function buildSite(options = {}) {
   copy(resolve(uplot, '../LICENSE'), join(out, 'vendor/uPlot.LICENSE'));
 
   copy(join(modelsDir, 'manifest.json'), join(out, 'models/manifest.json'));
+  writeFileSync(join(out, 'models/demo.json'), `${JSON.stringify(pageManifest(manifest))}\n`);
   for (const m of manifest.models) copy(need(join(modelsDir, m.file), `listed in ${modelsDir}/manifest.json`), join(out, 'models', m.file));
   const kiosk = kioskModel(manifest);
   copy(join(modelsDir, kiosk.file), join(out, 'models/kiosk.shcf'));
@@ -190,11 +255,14 @@ export async function buildSite(options = {}) {
   const engine = await loadEngine();
   const data = await writeDemoData({ engine, cli: args.cli, manifest, out });
 
-  const pageFiles = ['index.html', 'demo.css', 'demo.js', 'chart.js', 'shelfcast.js', 'shelfcast-engine.js',
-    'shelfcast-engine.wasm', 'vendor/uplot.mjs', 'vendor/uPlot.min.css', 'models/manifest.json',
-    ...manifest.models.map((m) => `models/${m.file}`), 'data/demo-sales.json', 'data/demo-sales.bin'];
-  const pageBytes = pageFiles.reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
-  return { out, modelsDir, manifest, kiosk: kiosk.name, data, pageFiles, pageBytes };
+  const eager = new Set(demoSet(manifest));
+  const lineItems = { ...PAGE_LINE_ITEMS, models: manifest.models.filter((m) => eager.has(m.name)).map((m) => `models/${m.file}`) };
+  const size = (f) => statSync(join(out, f)).size;
+  const pageFiles = Object.values(lineItems).flat();
+  const pageBytes = pageFiles.reduce((sum, f) => sum + size(f), 0);
+  const budget = Object.fromEntries(Object.entries(lineItems).map(([k, files]) => [k, files.reduce((sum, f) => sum + size(f), 0)]));
+  const onDemandFiles = manifest.models.filter((m) => !eager.has(m.name)).map((m) => `models/${m.file}`);
+  return { out, modelsDir, manifest, demo: [...eager], kiosk: kiosk.name, data, lineItems, pageFiles, pageBytes, budget, onDemandFiles };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -203,7 +271,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`site: ${site.out}`);
     console.log(`  models: ${site.manifest.models.length} from ${site.modelsDir} (kiosk: ${site.kiosk})`);
     console.log(`  data: ${site.data.series} series x ${site.data.days} days from ${site.data.first} (${site.data.encoding})`);
-    console.log(`  the demo page loads ${site.pageFiles.length} files, ${site.pageBytes.toLocaleString('en')} bytes`);
+    console.log(`  the demo page loads ${site.pageFiles.length} files, ${site.pageBytes.toLocaleString('en')} bytes at first (${Object.entries(site.budget).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')})`);
+    console.log(`  its models at first: ${site.demo.join(', ')}; ${site.onDemandFiles.length} more on demand`);
   } catch (e) {
     console.error(`build-site: ${e.message}`);
     process.exit(1);
