@@ -30,8 +30,10 @@ import { buildFixtureModels } from './fixture-models.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The page's own files, copied from web/. Listed, not globbed, so nothing else ships.
+// The JS the demo page loads is served without its comments (COMPACT_JS, compactJs).
 const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'score-worker.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
 const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts'];
+const COMPACT_JS = ['demo.js', 'chart.js', 'score-worker.js', 'shelfcast.js'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };
 
@@ -48,6 +50,44 @@ function parseArgs(argv) {
     args[key] = resolve(argv[i + 1]);
   }
   return args;
+}
+
+/**
+ * Acorn (Debian's node-acorn, which emscripten depends on; or node_modules), or null.
+ */
+async function loadAcorn() {
+  const dirs = [resolve(root, 'node_modules'), ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean), '/usr/share/nodejs'];
+  for (const dir of dirs) {
+    const file = join(dir, 'acorn/dist/acorn.mjs');
+    if (existsSync(file)) return import(pathToFileURL(file).href);
+  }
+  return null;
+}
+
+const tokens = (acorn, src) => [...acorn.tokenizer(src, { ecmaVersion: 'latest', sourceType: 'module' })];
+
+/**
+ * A module's source without its comments and indentation: its tokens verbatim, joined by
+ * a line break where the source had one between them (automatic semicolon insertion
+ * depends on it), else by a space where it had any gap. Checked: the result has the
+ * source's tokens, in order. About a third fewer bytes for the page's commented sources.
+ */
+export function compactJs(acorn, src, name) {
+  let out = '';
+  let last = 0;
+  const before = tokens(acorn, src);
+  for (const t of before) {
+    const gap = src.slice(last, t.start);
+    if (out && gap) out += /[\n\r\u2028\u2029]/.test(gap.replace(/\/\*(?:(?!\*\/)[^\n\r\u2028\u2029])*\*\//g, ' ')) ? '\n' : ' ';
+    out += src.slice(t.start, t.end);
+    last = t.end;
+  }
+  out += '\n';
+  const after = tokens(acorn, out);
+  const same = after.length === before.length
+    && after.every((t, i) => t.type.label === before[i].type.label && out.slice(t.start, t.end) === src.slice(before[i].start, before[i].end));
+  if (!same) throw new Error(`${name}: its compact form does not tokenize as the source does`);
+  return out;
 }
 
 function need(path, hint) {
@@ -237,6 +277,9 @@ export async function buildSite(options = {}) {
   mkdirSync(out, { recursive: true });
   for (const f of PAGE_FILES) copy(need(resolve(root, 'web', f), 'web/ is incomplete'), join(out, f));
   for (const f of ENGINE_FILES) copy(need(join(args.dist, f), 'run scripts/build.sh wasm'), join(out, f));
+  const acorn = await loadAcorn();
+  if (acorn) for (const f of COMPACT_JS) writeFileSync(join(out, f), compactJs(acorn, readFileSync(join(out, f), 'utf8'), f));
+  else console.warn('build-site: acorn not found (Debian node-acorn): the page\'s JS is served with its comments');
 
   // uPlot's minified browser build, as an ES module: its IIFE assigns `var uPlot`, which
   // in a module is module-scoped, so exporting it is the whole conversion.
