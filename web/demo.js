@@ -11,7 +11,8 @@ import { ACTUAL_COLOR, lineChart, lineStyle } from './chart.js';
 
 // The engine's modules (shelfcast.js, shelfcast-engine.js) are fetched once as text and
 // imported from blob: URLs, here and in every worker: a worker importing them by URL
-// would fetch them again.
+// would fetch them again. So this file does not import './shelfcast.js' (that would
+// load both again): its exports are `state.api` once main() has it.
 let dayNumber;
 let isoDate;
 
@@ -19,8 +20,9 @@ let isoDate;
 // the engine's labels, the same as `shelfcast eval` prints).
 const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
 // A worker forecasts SLICE_ROWS windows a task (in calls of one engine chunk, 128 rows,
-// so the numbers are those of one call over the whole batch).
-const SLICE_ROWS = 2048;
+// so the numbers are those of one call over the whole batch): short tasks, so the last
+// model's work splits evenly over the workers.
+const SLICE_ROWS = 1024;
 // Single-call latency: rounds of one-window forecasts over the first LATENCY_WINDOWS
 // windows, each timed together for at least SINGLE_MS (and SINGLE_MIN_CALLS calls).
 const SINGLE_ROUNDS = 15;
@@ -35,6 +37,7 @@ const fmt = (x, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits
 
 const state = {
   engine: null,
+  api: null, // shelfcast.js's exports
   manifest: null,
   rows: [], // { id, name, kind, info facts, model, forecasts, score, latency, error, style, show }
   data: null, // SalesData being shown
@@ -175,7 +178,18 @@ function addModelRow({ id, name, kind, technique, bytes, manifestRow, order }) {
 
 // ---- The scoring workers ----
 
-const pool = { workers: [], queue: [], failed: null, seq: 0 };
+// The page's own thread is a member too (`local`: the worker module's functions, the
+// page's engine), taking a task when every worker is busy or still starting.
+const pool = { workers: [], local: null, queue: [], failed: null, seq: 0 };
+
+// A task on the page's thread starts in a task of its own, so the page paints between.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()();
+const nextTask = () => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(0);
+});
 
 function call(w, message, transfer = []) {
   const id = ++w.calls.last;
@@ -205,6 +219,7 @@ function startWorkers(source, api, wasm) {
     w.worker.onerror = (e) => failPool(e.message || 'the worker did not start');
     call(w, { type: 'init', api, wasm: wasm.slice() }).then(() => {
       w.busy = false;
+      performance.mark(`shelfcast:worker-${i}-ready`);
       pump();
     }, (e) => failPool(e.message));
     pool.workers.push(w);
@@ -222,7 +237,7 @@ function schedule(task) {
 }
 
 function pump() {
-  for (const w of pool.workers) {
+  for (const w of [...pool.workers, pool.local].filter(Boolean)) {
     while (!w.busy && pool.queue.length) {
       const task = pool.queue.shift();
       if (task.generation !== state.generation) {
@@ -230,6 +245,15 @@ function pump() {
         continue;
       }
       const message = task.message();
+      if (w.scoring) {
+        w.busy = true;
+        nextTask().then(() => (message.type === 'forecast' ? w.scoring.forecast : w.scoring.latency)(task.row.model, message))
+          .then(task.resolve, task.reject).finally(() => {
+            w.busy = false;
+            pump();
+          });
+        continue;
+      }
       if (!w.loaded.has(task.row.id)) {
         message.bytes = task.row.bytes.slice();
         w.loaded.add(task.row.id);
@@ -244,8 +268,9 @@ function pump() {
 }
 
 /**
- * Forecasts of one model over a test set, with its latency, from the workers: slices of
- * SLICE_ROWS windows, then the single-call rounds. On a shared machine other work lands
+ * Forecasts of one model over a test set, with its latency, from the workers: the
+ * single-call rounds, then slices of SLICE_ROWS windows (so the table's last tasks are
+ * slices, shared by every worker). On a shared machine other work lands
  * in some calls; the fastest is the engine's own cost, so latencies are the minimum over
  * calls of 128 windows, and over rounds of single calls. Short calls matter: a long one
  * is never left alone by a busy scheduler.
@@ -257,16 +282,16 @@ async function forecastAll(row, test, generation) {
   const slices = [];
   for (let start = 0; start < test.count; start += SLICE_ROWS) {
     const end = Math.min(start + SLICE_ROWS, test.count);
-    slices.push(schedule({ row, generation, cost, phase: 0,
+    slices.push(schedule({ row, generation, cost, phase: 1,
       message: () => ({ type: 'forecast', key: row.id, inputs: test.inputs.slice(start * w, end * w), dates: dates(start, end) }) })
       .then((r) => r && { start, ...r }));
   }
   const m = Math.min(LATENCY_WINDOWS, test.count);
-  const single = schedule({ row, generation, cost, phase: 1,
+  const single = schedule({ row, generation, cost, phase: 0,
     message: () => ({ type: 'latency', key: row.id, inputs: test.inputs.slice(0, m * w), dates: dates(0, m), rounds: SINGLE_ROUNDS,
       minMs: SINGLE_MS, minCalls: SINGLE_MIN_CALLS }) });
-  const parts = await Promise.all(slices);
-  const { singleMs } = (await single) ?? {};
+  const [parts, lat] = await Promise.all([Promise.all(slices), single]);
+  const singleMs = lat?.singleMs;
   if (generation !== state.generation || parts.some((p) => !p) || singleMs === undefined) return null;
   const forecasts = new Float32Array(test.count);
   let batchMs = Infinity;
@@ -707,6 +732,7 @@ async function showAll() {
 }
 
 async function main() {
+  performance.mark('shelfcast:start');
   wireControls();
   const wasm = fetchBytes('shelfcast-engine.wasm');
   const texts = Promise.all(['shelfcast.js', 'shelfcast-engine.js', 'score-worker.js'].map(fetchText));
@@ -718,11 +744,15 @@ async function main() {
   for (const m of eager) modelFile(m);
   const [apiText, glueText, workerText] = await texts;
   const { api, module } = await engineModules(apiText, glueText);
+  state.api = module;
   ({ dayNumber, isoDate } = module);
   const wasmBytes = await wasm;
-  startWorkers(blobUrl(workerText), api, wasmBytes);
+  const scoring = blobUrl(workerText);
+  startWorkers(scoring, api, wasmBytes);
   state.engine = await module.loadEngine({ wasmBinary: wasmBytes });
+  pool.local = { scoring: await import(scoring), busy: false };
   $('engine').textContent = `WebAssembly${state.engine.simd ? ' SIMD128' : ''}`;
+  performance.mark('shelfcast:engine-ready');
 
   for (const m of eager) await addManifestRow(m);
   const base = state.rows.find((r) => r.id === state.manifest.baseline_model);
@@ -739,6 +769,7 @@ async function main() {
   }
   updateShowAll();
 
+  performance.mark('shelfcast:models-loaded');
   const { data, meta } = await demo;
   const p = state.manifest.protocol;
   state.demo = {

@@ -14,15 +14,19 @@
 //   { type: 'latency', key, bytes?, inputs, dates?, rounds, minMs, minCalls }
 //     single forecast calls, each round timed together for at least minMs: { singleMs }
 // `bytes` (a model file) comes with a key's first message; the model stays loaded.
+// The page imports this module too (forecast, latency): its own thread takes tasks when
+// the workers are busy or still starting.
 const BATCH_ROWS = 128;
 
 let engine = null;
 const models = new Map();
 let queue = Promise.resolve();
 
-self.onmessage = ({ data }) => {
-  queue = queue.then(() => handle(data));
-};
+if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
+  self.onmessage = ({ data }) => {
+    queue = queue.then(() => handle(data));
+  };
+}
 
 async function handle(message) {
   let reply;
@@ -52,7 +56,7 @@ async function run(message) {
   throw new Error(`unknown message type ${message.type}`);
 }
 
-function forecast(model, { inputs, dates }) {
+export function forecast(model, { inputs, dates }) {
   const w = model.window;
   const count = inputs.length / w;
   const forecasts = new Float32Array(count);
@@ -69,7 +73,7 @@ function forecast(model, { inputs, dates }) {
 // Browsers coarsen performance.now() (to 0.1 ms without cross-origin isolation), so a
 // single call is timed as the mean of consecutive calls over at least minMs; the
 // fastest round is the engine's own cost (other processes' time lands in the others).
-function latency(model, { inputs, dates, rounds, minMs, minCalls }) {
+export function latency(model, { inputs, dates, rounds, minMs, minCalls }) {
   const w = model.window;
   const count = inputs.length / w;
   let singleMs = Infinity;

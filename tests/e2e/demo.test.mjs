@@ -131,7 +131,10 @@ test('the page loads its files once, from its own origin, within the byte budget
   assert.deepEqual(Object.keys(table), [...site.demo, 'seasonal-naive', 'weekday-mean:4'], 'the rows at first');
   const status = await page.textContent('#status');
   Object.assign(report, { pageBytes: total, budget: PAGE_BYTES_CAP, lineItems, demoModels: site.demo, pageFiles: files,
-    timeToRowsShownMs: Math.round(shown), timeToFilledTableMs: Math.round(filled), workers: await page.evaluate(() => navigator.hardwareConcurrency),
+    timeToRowsShownMs: Math.round(shown), timeToFilledTableMs: Math.round(filled),
+    marksMs: await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('shelfcast:'))
+      .map((m) => [m.name.slice(10), Math.round(m.startTime)]))),
+    workers: await page.evaluate(() => navigator.hardwareConcurrency),
     status, loadAverage: loadavg()[0] });
   const items = Object.entries(lineItems).map(([k, v]) => `${k} ${v.bytes}`).join(', ');
   t.diagnostic(`page at first: ${files.length} files, ${total} bytes (${items}); rows shown ${Math.round(shown)} ms, table filled ${Math.round(filled)} ms after navigation (load average ${loadavg()[0].toFixed(1)}); ${status}`);
