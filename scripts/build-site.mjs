@@ -247,6 +247,8 @@ export function pageManifest(manifest) {
   };
 }
 
+// The issue's cap on what the demo page loads at first (uncompressed bytes).
+export const PAGE_BYTES_BUDGET = 500_000;
 // What the demo page loads before the user asks for more, by line item (the byte budget
 // of docs/web.md; tests/e2e/demo.test.mjs checks the page's requests against it).
 const PAGE_LINE_ITEMS = {
@@ -316,6 +318,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`  data: ${site.data.series} series x ${site.data.days} days from ${site.data.first} (${site.data.encoding})`);
     console.log(`  the demo page loads ${site.pageFiles.length} files, ${site.pageBytes.toLocaleString('en')} bytes at first (${Object.entries(site.budget).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')})`);
     console.log(`  its models at first: ${site.demo.join(', ')}; ${site.onDemandFiles.length} more on demand`);
+    if (site.pageBytes > PAGE_BYTES_BUDGET) console.warn(`build-site: the page loads ${site.pageBytes.toLocaleString('en')} bytes at first, over the ${PAGE_BYTES_BUDGET.toLocaleString('en')} budget (docs/web.md)`);
   } catch (e) {
     console.error(`build-site: ${e.message}`);
     process.exit(1);
