@@ -17,6 +17,7 @@
 //   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the engine (+ shelfcast.d.ts)
 //   vendor/uplot.mjs vendor/uPlot.min.css vendor/uPlot.LICENSE
 //   models/manifest.json models/*.shcf models/kiosk.shcf
+//   models/demo.json                                          the page's manifest (pageManifest)
 //   data/demo-sales.json data/demo-sales.bin                 the demo data slice (docs/web.md)
 //   data/kiosk.csv                                            the kiosk page's sales
 import { execFileSync } from 'node:child_process';
@@ -29,8 +30,10 @@ import { buildFixtureModels } from './fixture-models.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The page's own files, copied from web/. Listed, not globbed, so nothing else ships.
-const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
+// The JS the demo page loads is served without its comments (COMPACT_JS, compactJs).
+const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'score-worker.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
 const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts'];
+const COMPACT_JS = ['demo.js', 'chart.js', 'score-worker.js', 'shelfcast.js'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };
 
@@ -47,6 +50,44 @@ function parseArgs(argv) {
     args[key] = resolve(argv[i + 1]);
   }
   return args;
+}
+
+/**
+ * Acorn (Debian's node-acorn, which emscripten depends on; or node_modules), or null.
+ */
+async function loadAcorn() {
+  const dirs = [resolve(root, 'node_modules'), ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean), '/usr/share/nodejs'];
+  for (const dir of dirs) {
+    const file = join(dir, 'acorn/dist/acorn.mjs');
+    if (existsSync(file)) return import(pathToFileURL(file).href);
+  }
+  return null;
+}
+
+const tokens = (acorn, src) => [...acorn.tokenizer(src, { ecmaVersion: 'latest', sourceType: 'module' })];
+
+/**
+ * A module's source without its comments and indentation: its tokens verbatim, joined by
+ * a line break where the source had one between them (automatic semicolon insertion
+ * depends on it), else by a space where it had any gap. Checked: the result has the
+ * source's tokens, in order. About a third fewer bytes for the page's commented sources.
+ */
+export function compactJs(acorn, src, name) {
+  let out = '';
+  let last = 0;
+  const before = tokens(acorn, src);
+  for (const t of before) {
+    const gap = src.slice(last, t.start);
+    if (out && gap) out += /[\n\r\u2028\u2029]/.test(gap.replace(/\/\*(?:(?!\*\/)[^\n\r\u2028\u2029])*\*\//g, ' ')) ? '\n' : ' ';
+    out += src.slice(t.start, t.end);
+    last = t.end;
+  }
+  out += '\n';
+  const after = tokens(acorn, out);
+  const same = after.length === before.length
+    && after.every((t, i) => t.type.label === before[i].type.label && out.slice(t.start, t.end) === src.slice(before[i].start, before[i].end));
+  if (!same) throw new Error(`${name}: its compact form does not tokenize as the source does`);
+  return out;
 }
 
 function need(path, hint) {
@@ -153,6 +194,71 @@ function kioskModel(manifest) {
   return good[0] ?? base;
 }
 
+// How far (MAPE points) above the baseline model a technique's best point may be.
+export const DEMO_MAPE_SLACK = 1;
+
+/**
+ * The models the demo page loads at once (its default comparison set; every other model
+ * of the manifest is a click away, "Show all"): the article's story in a few rows.
+ * - the baseline model (manifest.baseline_model);
+ * - per other technique, its best point: the smallest file whose MAPE is within
+ *   DEMO_MAPE_SLACK points of the baseline model's (ties: the lower MAPE), or the
+ *   technique's smallest file when none is;
+ * - the smallest model file of the manifest;
+ * - a model's own `"demo": true` / `"demo": false` in the manifest adds / removes it.
+ * Returns the names, in manifest order.
+ */
+export function demoSet(manifest) {
+  const models = manifest.models;
+  const base = models.find((m) => m.name === manifest.baseline_model) ?? models[0];
+  const pick = new Set([base.name]);
+  const smallest = (list) => [...list].sort((a, b) => a.file_bytes - b.file_bytes || (a.mape ?? Infinity) - (b.mape ?? Infinity))[0];
+  for (const technique of new Set(models.map((m) => m.technique))) {
+    const own = models.filter((m) => m.technique === technique && m !== base);
+    if (!own.length) continue;
+    const good = own.filter((m) => typeof m.mape === 'number' && typeof base.mape === 'number' && m.mape <= base.mape + DEMO_MAPE_SLACK);
+    pick.add(smallest(good.length ? good : own).name);
+  }
+  pick.add(smallest(models).name);
+  for (const m of models) {
+    if (m.demo === true) pick.add(m.name);
+    if (m.demo === false && m !== base) pick.delete(m.name);
+  }
+  return models.filter((m) => pick.has(m.name)).map((m) => m.name);
+}
+
+/**
+ * The page's manifest (models/demo.json): only what the page reads, a few bytes a model
+ * instead of the full manifest's ~2.7 KB (training metrics, encodings, prune groups).
+ * The numbers it shows it computes itself; the tests compare them with the full manifest.
+ */
+export function pageManifest(manifest) {
+  const eager = new Set(demoSet(manifest));
+  const round = (x) => (typeof x === 'number' ? Math.round(x * 1e6) / 1e6 : x);
+  return {
+    source: 'models/manifest.json (scripts/build-site.mjs pageManifest)',
+    ...(manifest.fixture ? { fixture: manifest.fixture } : {}),
+    baseline_model: manifest.baseline_model,
+    protocol: manifest.protocol,
+    models: manifest.models.map((m) => ({
+      name: m.name, file: m.file, technique: m.technique, window: m.window, file_bytes: m.file_bytes, article_param_bytes: m.article_param_bytes,
+      sparsity: round(m.sparsity), precision: m.precision, ...(eager.has(m.name) ? { demo: true } : {}),
+    })),
+  };
+}
+
+// The issue's cap on what the demo page loads at first (uncompressed bytes).
+export const PAGE_BYTES_BUDGET = 500_000;
+// What the demo page loads before the user asks for more, by line item (the byte budget
+// of docs/web.md; tests/e2e/demo.test.mjs checks the page's requests against it).
+const PAGE_LINE_ITEMS = {
+  engine: ['shelfcast-engine.wasm', 'shelfcast-engine.js', 'shelfcast.js'],
+  chart: ['vendor/uplot.mjs', 'vendor/uPlot.min.css'],
+  page: ['index.html', 'demo.css', 'demo.js', 'chart.js', 'score-worker.js'],
+  data: ['data/demo-sales.json', 'data/demo-sales.bin'],
+  manifest: ['models/demo.json'],
+};
+
 export async function buildSite(options = {}) {
   const args = { ...parseArgs([]), ...options };
   const { out } = args;
@@ -173,6 +279,9 @@ export async function buildSite(options = {}) {
   mkdirSync(out, { recursive: true });
   for (const f of PAGE_FILES) copy(need(resolve(root, 'web', f), 'web/ is incomplete'), join(out, f));
   for (const f of ENGINE_FILES) copy(need(join(args.dist, f), 'run scripts/build.sh wasm'), join(out, f));
+  const acorn = await loadAcorn();
+  if (acorn) for (const f of COMPACT_JS) writeFileSync(join(out, f), compactJs(acorn, readFileSync(join(out, f), 'utf8'), f));
+  else console.warn('build-site: acorn not found (Debian node-acorn): the page\'s JS is served with its comments');
 
   // uPlot's minified browser build, as an ES module: its IIFE assigns `var uPlot`, which
   // in a module is module-scoped, so exporting it is the whole conversion.
@@ -182,6 +291,7 @@ export async function buildSite(options = {}) {
   copy(resolve(uplot, '../LICENSE'), join(out, 'vendor/uPlot.LICENSE'));
 
   copy(join(modelsDir, 'manifest.json'), join(out, 'models/manifest.json'));
+  writeFileSync(join(out, 'models/demo.json'), `${JSON.stringify(pageManifest(manifest))}\n`);
   for (const m of manifest.models) copy(need(join(modelsDir, m.file), `listed in ${modelsDir}/manifest.json`), join(out, 'models', m.file));
   const kiosk = kioskModel(manifest);
   copy(join(modelsDir, kiosk.file), join(out, 'models/kiosk.shcf'));
@@ -190,11 +300,14 @@ export async function buildSite(options = {}) {
   const engine = await loadEngine();
   const data = await writeDemoData({ engine, cli: args.cli, manifest, out });
 
-  const pageFiles = ['index.html', 'demo.css', 'demo.js', 'chart.js', 'shelfcast.js', 'shelfcast-engine.js',
-    'shelfcast-engine.wasm', 'vendor/uplot.mjs', 'vendor/uPlot.min.css', 'models/manifest.json',
-    ...manifest.models.map((m) => `models/${m.file}`), 'data/demo-sales.json', 'data/demo-sales.bin'];
-  const pageBytes = pageFiles.reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
-  return { out, modelsDir, manifest, kiosk: kiosk.name, data, pageFiles, pageBytes };
+  const eager = new Set(demoSet(manifest));
+  const lineItems = { ...PAGE_LINE_ITEMS, models: manifest.models.filter((m) => eager.has(m.name)).map((m) => `models/${m.file}`) };
+  const size = (f) => statSync(join(out, f)).size;
+  const pageFiles = Object.values(lineItems).flat();
+  const pageBytes = pageFiles.reduce((sum, f) => sum + size(f), 0);
+  const budget = Object.fromEntries(Object.entries(lineItems).map(([k, files]) => [k, files.reduce((sum, f) => sum + size(f), 0)]));
+  const onDemandFiles = manifest.models.filter((m) => !eager.has(m.name)).map((m) => `models/${m.file}`);
+  return { out, modelsDir, manifest, demo: [...eager], kiosk: kiosk.name, data, lineItems, pageFiles, pageBytes, budget, onDemandFiles };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -203,7 +316,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`site: ${site.out}`);
     console.log(`  models: ${site.manifest.models.length} from ${site.modelsDir} (kiosk: ${site.kiosk})`);
     console.log(`  data: ${site.data.series} series x ${site.data.days} days from ${site.data.first} (${site.data.encoding})`);
-    console.log(`  the demo page loads ${site.pageFiles.length} files, ${site.pageBytes.toLocaleString('en')} bytes`);
+    console.log(`  the demo page loads ${site.pageFiles.length} files, ${site.pageBytes.toLocaleString('en')} bytes at first (${Object.entries(site.budget).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')})`);
+    console.log(`  its models at first: ${site.demo.join(', ')}; ${site.onDemandFiles.length} more on demand`);
+    if (site.pageBytes > PAGE_BYTES_BUDGET) console.warn(`build-site: the page loads ${site.pageBytes.toLocaleString('en')} bytes at first, over the ${PAGE_BYTES_BUDGET.toLocaleString('en')} budget (docs/web.md)`);
   } catch (e) {
     console.error(`build-site: ${e.message}`);
     process.exit(1);

@@ -1,39 +1,43 @@
-// The demo page: every model of models/manifest.json and the trivial baselines, run by
-// the WebAssembly engine on the protocol's test year, side by side (docs/web.md).
+// The demo page: the models of models/manifest.json and the trivial baselines, run by
+// the WebAssembly engine on the protocol's test year, side by side (docs/web.md). It
+// loads the default comparison set of models/demo.json (the site's page manifest:
+// scripts/build-site.mjs demoSet) at once, every other model when asked ("Show all").
 //
 // Every number in the table is computed here, in the browser, by the engine: forecasts
-// by Model.forecastBatch, baselines by engine.baseline, MAPE by engine.score (the C++
-// metrics of `shelfcast eval`). Nothing the user drops or picks leaves the page.
-import { loadEngine, dayNumber, isoDate } from './shelfcast.js';
+// by Model.forecastBatch in a pool of workers (score-worker.js), baselines by
+// engine.baseline, MAPE by engine.score (the C++ metrics of `shelfcast eval`). Nothing
+// the user drops or picks leaves the page.
 import { ACTUAL_COLOR, lineChart, lineStyle } from './chart.js';
+
+// The engine's modules (shelfcast.js, shelfcast-engine.js) are fetched once as text and
+// imported from blob: URLs, here and in every worker: a worker importing them by URL
+// would fetch them again. So this file does not import './shelfcast.js' (that would
+// load both again): its exports are `state.api` once main() has it.
+let dayNumber;
+let isoDate;
 
 // The trivial baselines of the data card, as engine.baseline names them (the rows take
 // the engine's labels, the same as `shelfcast eval` prints).
 const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
-// Batches are forecast in calls of one engine chunk (128 rows), so the numbers are those
-// of one call over the whole batch, and the page paints after every SLICE_ROWS.
-const BATCH_ROWS = 128;
-const SLICE_ROWS = 16 * BATCH_ROWS;
-// Single-call latency: rounds of one-window forecasts, each timed together for at least
-// SINGLE_MS (and SINGLE_MIN_CALLS calls).
+// A worker forecasts SLICE_ROWS windows a task (in calls of one engine chunk, 128 rows,
+// so the numbers are those of one call over the whole batch): short tasks, so the last
+// model's work splits evenly over the workers.
+const SLICE_ROWS = 1024;
+// Single-call latency: rounds of one-window forecasts over the first LATENCY_WINDOWS
+// windows, each timed together for at least SINGLE_MS (and SINGLE_MIN_CALLS calls).
 const SINGLE_ROUNDS = 15;
 const SINGLE_MS = 3;
 const SINGLE_MIN_CALLS = 5;
+const LATENCY_WINDOWS = 1024;
+// Scoring workers: one per core, at most 4.
+const WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
 
 const $ = (id) => document.getElementById(id);
 const fmt = (x, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-// Yields to the browser (input, painting) between slices of work. A message round trip
-// is not throttled the way nested setTimeout(0) calls are (to 4 ms each).
-const channel = new MessageChannel();
-const waiting = [];
-channel.port1.onmessage = () => waiting.shift()();
-const yieldToBrowser = () => new Promise((resolve) => {
-  waiting.push(resolve);
-  channel.port2.postMessage(0);
-});
 
 const state = {
   engine: null,
+  api: null, // shelfcast.js's exports
   manifest: null,
   rows: [], // { id, name, kind, info facts, model, forecasts, score, latency, error, style, show }
   data: null, // SalesData being shown
@@ -44,6 +48,9 @@ const state = {
   selection: 'all',
   chart: null,
   baseBytes: 0,
+  files: new Map(), // url -> Promise<bytes>: every file fetched once
+  inFlight: new Set(), // row evaluations running
+  lines: 0, // line styles handed out
 };
 
 // ---- Loading ----
@@ -52,6 +59,43 @@ async function fetchBytes(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchText(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
+
+/** A model file of the manifest, fetched once however often it is asked for. */
+function modelFile(m) {
+  const url = `models/${m.file}`;
+  if (!state.files.has(url)) state.files.set(url, fetchBytes(url));
+  return state.files.get(url);
+}
+
+const blobUrl = (text) => URL.createObjectURL(new Blob([text], { type: 'text/javascript' }));
+
+/**
+ * A module's fetched text as a blob: URL, its `import.meta.url` kept the file's own URL
+ * (a blob: URL is no base for the files beside it) and its imports of `replace` (a
+ * { './specifier': url } map) pointed at their blob: URLs.
+ */
+function moduleUrl(text, file, replace = {}) {
+  let out = text.replaceAll('import.meta.url', JSON.stringify(new URL(file, document.baseURI).href));
+  for (const [specifier, url] of Object.entries(replace)) {
+    const pattern = new RegExp(`(['"])${specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`, 'g');
+    if ((out.match(pattern) ?? []).length !== 1) throw new Error(`${file} does not import ${specifier} once`);
+    out = out.replace(pattern, JSON.stringify(url));
+  }
+  return blobUrl(out);
+}
+
+/** shelfcast.js, importing the engine's glue from a blob: URL: { api (its URL), module }. */
+async function engineModules(apiText, glueText) {
+  const glue = moduleUrl(glueText, 'shelfcast-engine.js');
+  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine.js': glue });
+  return { api, module: await import(api) };
 }
 
 async function fetchJson(url) {
@@ -114,11 +158,11 @@ function modelFacts(info) {
   };
 }
 
-function addModelRow({ id, name, kind, technique, bytes, manifestRow }) {
+function addModelRow({ id, name, kind, technique, bytes, manifestRow, order }) {
   const model = state.engine.loadModel(bytes); // throws ShelfcastError with the reader's message
   const facts = modelFacts(model.info);
   const row = {
-    id, name, kind, technique, model, ...facts,
+    id, name, kind, technique, model, bytes, order, ...facts,
     // The manifest states these for shipped models; the page shows the same numbers it
     // derives itself for a file of the user's (identical for shipped files).
     articleBytes: manifestRow?.article_param_bytes ?? facts.articleBytes,
@@ -132,45 +176,130 @@ function addModelRow({ id, name, kind, technique, bytes, manifestRow }) {
 
 // ---- Evaluation ----
 
+// ---- The scoring workers ----
+
+// The page's own thread is a member too (`local`: the worker module's functions, the
+// page's engine), taking a task when every worker is busy or still starting.
+const pool = { workers: [], local: null, queue: [], failed: null, seq: 0 };
+
+// A task on the page's thread starts in a task of its own, so the page paints between.
+const channel = new MessageChannel();
+const waiting = [];
+channel.port1.onmessage = () => waiting.shift()();
+const nextTask = () => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(0);
+});
+
+function call(w, message, transfer = []) {
+  const id = ++w.calls.last;
+  return new Promise((resolve, reject) => {
+    w.calls.set(id, { resolve, reject });
+    w.worker.postMessage({ ...message, id }, transfer);
+  });
+}
+
+function failPool(message) {
+  pool.failed = `a scoring worker failed: ${message}`;
+  for (const task of pool.queue.splice(0)) task.reject(new Error(pool.failed));
+  for (const w of pool.workers) for (const c of w.calls.values()) c.reject(new Error(pool.failed));
+}
+
+/** Starts the workers: `source`, `api` are blob: URLs of score-worker.js and shelfcast.js. */
+function startWorkers(source, api, wasm) {
+  for (let i = 0; i < WORKERS; i++) {
+    const w = { worker: new Worker(source, { type: 'module', name: `score-${i}` }), calls: new Map(), loaded: new Set(), busy: true };
+    w.calls.last = 0;
+    w.worker.onmessage = ({ data }) => {
+      const c = w.calls.get(data.id);
+      w.calls.delete(data.id);
+      if (data.error !== undefined) c.reject(new Error(data.error));
+      else c.resolve(data);
+    };
+    w.worker.onerror = (e) => failPool(e.message || 'the worker did not start');
+    call(w, { type: 'init', api, wasm: wasm.slice() }).then(() => {
+      w.busy = false;
+      performance.mark(`shelfcast:worker-${i}-ready`);
+      pump();
+    }, (e) => failPool(e.message));
+    pool.workers.push(w);
+  }
+}
+
+/** Queues a task for the workers, cheapest first; resolves to its result, null if stale. */
+function schedule(task) {
+  if (pool.failed) return Promise.reject(new Error(pool.failed));
+  return new Promise((resolve, reject) => {
+    pool.queue.push({ ...task, seq: ++pool.seq, resolve, reject });
+    pool.queue.sort((a, b) => a.cost - b.cost || a.phase - b.phase || a.seq - b.seq);
+    pump();
+  });
+}
+
+function pump() {
+  for (const w of [...pool.workers, pool.local].filter(Boolean)) {
+    while (!w.busy && pool.queue.length) {
+      const task = pool.queue.shift();
+      if (task.generation !== state.generation) {
+        task.resolve(null);
+        continue;
+      }
+      const message = task.message();
+      if (w.scoring) {
+        w.busy = true;
+        nextTask().then(() => (message.type === 'forecast' ? w.scoring.forecast : w.scoring.latency)(task.row.model, message))
+          .then(task.resolve, task.reject).finally(() => {
+            w.busy = false;
+            pump();
+          });
+        continue;
+      }
+      if (!w.loaded.has(task.row.id)) {
+        message.bytes = task.row.bytes.slice();
+        w.loaded.add(task.row.id);
+      }
+      w.busy = true;
+      call(w, message, [message.inputs.buffer]).then(task.resolve, task.reject).finally(() => {
+        w.busy = false;
+        pump();
+      });
+    }
+  }
+}
+
 /**
- * Forecasts of one model over a test set, with its latency. On a shared machine other
- * work lands in some calls; the fastest is the engine's own cost, so latencies are the
- * minimum over calls of BATCH_ROWS windows, and over rounds of single calls. Short
- * calls matter: a long one is never left alone by a busy scheduler.
+ * Forecasts of one model over a test set, with its latency, from the workers: the
+ * single-call rounds, then slices of SLICE_ROWS windows (so the table's last tasks are
+ * slices, shared by every worker). On a shared machine other work lands
+ * in some calls; the fastest is the engine's own cost, so latencies are the minimum over
+ * calls of 128 windows, and over rounds of single calls. Short calls matter: a long one
+ * is never left alone by a busy scheduler.
  */
 async function forecastAll(row, test, generation) {
-  const { model } = row;
-  const w = model.window;
-  const out = new Float32Array(test.count);
+  const w = row.window;
+  const cost = row.model.info.parameters * w;
+  const dates = (from, to) => (row.needsDates ? test.targetDays.slice(from, to) : undefined);
+  const slices = [];
+  for (let start = 0; start < test.count; start += SLICE_ROWS) {
+    const end = Math.min(start + SLICE_ROWS, test.count);
+    slices.push(schedule({ row, generation, cost, phase: 1,
+      message: () => ({ type: 'forecast', key: row.id, inputs: test.inputs.slice(start * w, end * w), dates: dates(start, end) }) })
+      .then((r) => r && { start, ...r }));
+  }
+  const m = Math.min(LATENCY_WINDOWS, test.count);
+  const single = schedule({ row, generation, cost, phase: 0,
+    message: () => ({ type: 'latency', key: row.id, inputs: test.inputs.slice(0, m * w), dates: dates(0, m), rounds: SINGLE_ROUNDS,
+      minMs: SINGLE_MS, minCalls: SINGLE_MIN_CALLS }) });
+  const [parts, lat] = await Promise.all([Promise.all(slices), single]);
+  const singleMs = lat?.singleMs;
+  if (generation !== state.generation || parts.some((p) => !p) || singleMs === undefined) return null;
+  const forecasts = new Float32Array(test.count);
   let batchMs = Infinity;
-  for (let start = 0; start < test.count; start += BATCH_ROWS) {
-    const n = Math.min(BATCH_ROWS, test.count - start);
-    const windows = test.inputs.subarray(start * w, (start + n) * w);
-    const dates = row.needsDates ? test.targetDays.subarray(start, start + n) : undefined;
-    const t0 = performance.now();
-    out.set(model.forecastBatch(windows, { dates, horizon: 1 }), start);
-    if (n === BATCH_ROWS) batchMs = Math.min(batchMs, (performance.now() - t0) / n);
-    if ((start + n) % SLICE_ROWS === 0) {
-      await yieldToBrowser();
-      if (generation !== state.generation) return null;
-    }
+  for (const p of parts) {
+    forecasts.set(p.forecasts, p.start);
+    batchMs = Math.min(batchMs, p.batchMs);
   }
-  // Browsers coarsen performance.now() (to 0.1 ms without cross-origin isolation), so a
-  // single call is timed as the mean of consecutive calls over at least SINGLE_MS.
-  let singleMs = Infinity;
-  for (let round = 0; round < SINGLE_ROUNDS; round++) {
-    let calls = 0;
-    let elapsed = 0;
-    const t0 = performance.now();
-    while (calls < SINGLE_MIN_CALLS || elapsed < SINGLE_MS) {
-      const i = (round * 97 + calls) % test.count;
-      model.forecast(test.inputs.subarray(i * w, (i + 1) * w), { date: row.needsDates ? test.targetDays[i] : undefined });
-      calls++;
-      elapsed = performance.now() - t0;
-    }
-    singleMs = Math.min(singleMs, elapsed / calls);
-  }
-  return { forecasts: out, latency: { batchUs: 1000 * batchMs, singleUs: 1000 * singleMs } };
+  return { forecasts, latency: { batchUs: 1000 * batchMs, singleUs: 1000 * singleMs } };
 }
 
 /** The test set of the current data for a window (cached per window). */
@@ -213,18 +342,28 @@ async function evaluateRow(row, generation) {
 }
 
 /**
- * Evaluates every row on the current data: baselines first, then the models from the
- * cheapest (parameters x window steps), so most of the table fills early.
+ * Evaluates rows on the current data: the baselines at once, the models in the workers
+ * from the cheapest (parameters x window steps), so most of the table fills early.
+ * Resolves when every row asked for so far is done: true, or false when the data
+ * changed meanwhile.
  */
-async function evaluateAll() {
-  const generation = ++state.generation;
-  const cost = (r) => (r.kind === 'baseline' ? 0 : r.model.info.parameters * r.window);
-  const order = [...state.rows].sort((a, b) => cost(a) - cost(b));
-  for (const row of order) {
-    if (generation !== state.generation) return false;
-    await evaluateRow(row, generation);
+async function evaluate(rows) {
+  const generation = state.generation;
+  document.body.dataset.state = 'busy';
+  for (const row of rows) {
+    const p = evaluateRow(row, generation);
+    state.inFlight.add(p);
+    p.finally(() => state.inFlight.delete(p));
   }
-  return generation === state.generation;
+  while (state.inFlight.size) await Promise.allSettled([...state.inFlight]);
+  if (generation !== state.generation) return false;
+  document.body.dataset.state = 'ready';
+  return true;
+}
+
+function evaluateAll() {
+  state.generation++;
+  return evaluate(state.rows);
 }
 
 /** Sets the data every row is evaluated on, and its test set (the protocol window's). */
@@ -298,7 +437,9 @@ function renderRow(row) {
 }
 
 function renderTable() {
+  state.rows.sort((a, b) => a.order - b.order);
   for (const row of state.rows) renderRow(row);
+  $('rows').append(...state.rows.map((r) => document.querySelector(`tr[data-row="${CSS.escape(r.id)}"]`)));
   const n = state.test?.count ?? 0;
   const scope = state.selection === 'all' ? `all ${new Set(state.test?.series ?? []).size} series` : state.data.series[state.selection].key;
   $('table-scope').textContent = `${scope}, ${state.protocol.testFirst} to ${state.protocol.testLast}`;
@@ -421,7 +562,9 @@ function say(message) {
  */
 function protocolFor(data) {
   const p = manifestProtocol(state.manifest.protocol);
-  const longest = Math.max(p.window, ...state.rows.filter((r) => r.kind !== 'baseline').map((r) => r.window));
+  // Every manifest model's window, shown or not yet: "Show all" must find enough history.
+  const longest = Math.max(p.window, ...state.manifest.models.map((m) => m.window ?? 0),
+    ...state.rows.filter((r) => r.kind !== 'baseline').map((r) => r.window));
   const from = dayNumber(p.testFirst) - longest;
   const to = dayNumber(p.testLast);
   const covers = (s) => s && s.firstDay <= from && s.firstDay + s.values.length - 1 >= to;
@@ -480,17 +623,16 @@ async function useModelFile(file) {
   let row;
   try {
     const id = `file:${file.name}:${state.rows.length}`;
-    row = addModelRow({ id, name: file.name, kind: 'user', technique: 'your file', bytes });
+    row = addModelRow({ id, name: file.name, kind: 'user', technique: 'your file', bytes, order: 2e6 + state.rows.length });
   } catch (e) {
     showError(`${file.name}: ${e.message}`);
     return;
   }
-  row.style = lineStyle(state.rows.length - 1);
+  row.style = lineStyle(state.lines++);
   row.show = true;
-  const generation = state.generation;
-  renderRow(row);
+  renderTable();
   updateChart();
-  await evaluateRow(row, generation);
+  await evaluate([row]);
   say(`${file.name} added: ${row.hidden ? `LSTM-${row.hidden}, ` : ''}${fmt(row.fileBytes)} bytes`);
 }
 
@@ -508,6 +650,7 @@ function wireControls() {
     if (e.target.files[0]) useModelFile(e.target.files[0]);
     e.target.value = '';
   });
+  $('show-all').addEventListener('click', showAll);
   $('reset').addEventListener('click', async () => {
     $('reset').hidden = true;
     setData(state.demo.data, state.demo.name, manifestProtocol(state.manifest.protocol));
@@ -534,45 +677,99 @@ function wireControls() {
 /** Evaluates everything on the current data and reports when the table is full. */
 async function run(label) {
   $('data-label').textContent = label;
-  document.body.dataset.state = 'busy';
   renderTable();
   updateChart();
   say(`Forecasting ${fmt(state.test.count)} days with ${state.rows.length} forecasters…`);
   const t0 = performance.now();
   if (!(await evaluateAll())) return;
   const ms = performance.now() - t0;
-  document.body.dataset.state = 'ready';
   say(`Table filled: ${state.rows.length} forecasters × ${fmt(state.test.count)} forecasts in ${fmt(ms)} ms.`);
 }
 
+/** Adds a manifest model's row (its file fetched once). */
+async function addManifestRow(m) {
+  const row = addModelRow({ id: m.name, name: m.name, kind: 'model', technique: m.technique, bytes: await modelFile(m), manifestRow: m,
+    order: state.manifest.models.indexOf(m) });
+  row.style = lineStyle(state.lines++);
+  return row;
+}
+
+/** The "Show all" control: its label says how many models and bytes it adds. */
+function updateShowAll() {
+  const button = $('show-all');
+  const rest = state.manifest.models.filter((m) => !state.rows.some((r) => r.id === m.name));
+  const n = state.manifest.models.length;
+  button.disabled = !rest.length || state.addingMore;
+  button.textContent = rest.length ? `Show all ${n} variants` : `All ${n} variants shown`;
+  $('show-all-hint').textContent = rest.length
+    ? `${rest.length} more models (${fmt(rest.reduce((sum, m) => sum + m.file_bytes, 0))} bytes), loaded once and scored here.`
+    : `Every model of the manifest is in the table.`;
+}
+
+/** Loads every manifest model not shown yet and scores it on the current data. */
+async function showAll() {
+  const rest = state.manifest.models.filter((m) => !state.rows.some((r) => r.id === m.name));
+  if (!rest.length || state.addingMore) return;
+  state.addingMore = true;
+  updateShowAll();
+  say(`Loading ${rest.length} more models…`);
+  let rows;
+  try {
+    rows = await Promise.all(rest.map((m) => addManifestRow(m)));
+  } catch (e) {
+    showError(`Show all: ${e.message}`);
+    state.addingMore = false;
+    updateShowAll();
+    return;
+  }
+  for (const row of rows) row.show = false;
+  state.addingMore = false;
+  updateShowAll();
+  renderTable();
+  updateChart();
+  const t0 = performance.now();
+  if (await evaluate(rows)) say(`All ${state.manifest.models.length} variants shown: ${rows.length} more scored in ${fmt(performance.now() - t0)} ms.`);
+}
+
 async function main() {
+  performance.mark('shelfcast:start');
   wireControls();
   const wasm = fetchBytes('shelfcast-engine.wasm');
-  const manifest = fetchJson('models/manifest.json');
+  const texts = Promise.all(['shelfcast.js', 'shelfcast-engine.js', 'score-worker.js'].map(fetchText));
+  const manifest = fetchJson('models/demo.json');
   const demo = loadDemoData();
   state.manifest = await manifest;
   if (state.manifest.fixture) $('fixture').textContent = `Models: ${state.manifest.fixture}.`;
-  const files = state.manifest.models.map((m) => fetchBytes(`models/${m.file}`));
-  state.engine = await loadEngine({ wasmBinary: await wasm });
+  const eager = state.manifest.models.filter((m) => m.demo);
+  for (const m of eager) modelFile(m);
+  const [apiText, glueText, workerText] = await texts;
+  const { api, module } = await engineModules(apiText, glueText);
+  state.api = module;
+  ({ dayNumber, isoDate } = module);
+  const wasmBytes = await wasm;
+  const scoring = blobUrl(workerText);
+  startWorkers(scoring, api, wasmBytes);
+  state.engine = await module.loadEngine({ wasmBinary: wasmBytes });
+  pool.local = { scoring: await import(scoring), busy: false };
   $('engine').textContent = `WebAssembly${state.engine.simd ? ' SIMD128' : ''}`;
+  performance.mark('shelfcast:engine-ready');
 
-  for (const [i, m] of state.manifest.models.entries()) {
-    const row = addModelRow({ id: m.name, name: m.name, kind: 'model', technique: m.technique, bytes: await files[i], manifestRow: m });
-    row.manifestMape = m.mape;
-  }
+  for (const m of eager) await addManifestRow(m);
   const base = state.rows.find((r) => r.id === state.manifest.baseline_model);
   state.baseBytes = base?.fileBytes ?? 0;
-  for (const id of BASELINES) state.rows.push({ id, name: state.engine.describeBaseline(id).label, kind: 'baseline', technique: 'trivial baseline' });
+  BASELINES.forEach((id, i) => state.rows.push({ id, name: state.engine.describeBaseline(id).label, kind: 'baseline', technique: 'trivial baseline',
+    order: 1e6 + i, style: lineStyle(state.lines++) }));
   // Lines shown at first: actual sales, the baseline model, and the first row of every
   // other technique; the rest are a click away in the legend.
   const techniques = new Set();
   state.showActual = true;
-  state.rows.forEach((r, i) => {
-    r.style = lineStyle(i);
+  for (const r of state.rows) {
     r.show = r.kind === 'model' && !techniques.has(r.technique);
     techniques.add(r.technique);
-  });
+  }
+  updateShowAll();
 
+  performance.mark('shelfcast:models-loaded');
   const { data, meta } = await demo;
   const p = state.manifest.protocol;
   state.demo = {

@@ -1,6 +1,7 @@
 // The demo page (web/index.html) in headless Chromium, served from the assembled site
 // (scripts/build-site.mjs) exactly as scripts/demo.sh serves it:
-// - one table row per manifest model, plus the two trivial baselines;
+// - at first, the default comparison set (build-site.mjs demoSet) within the byte budget;
+//   after "Show all", one table row per manifest model, plus the two trivial baselines;
 // - every MAPE the page computes equals the manifest's (computed natively by
 //   `shelfcast eval`/the model pipeline) within 0.01 points;
 // - per-series selection and a dropped CSV give the MAPE an independent computation gives;
@@ -10,20 +11,18 @@
 // to build/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { PAGE_BYTES_BUDGET, demoSet } from '../../scripts/build-site.mjs';
 import { distModule } from '../node/helpers.mjs';
 import { drawnPixels, launchBrowser, outDir, recordRequests, serveSite, skip } from './site.mjs';
 
-// The issue's cap is 500,000 bytes for everything the page loads. The engine, uPlot, the
-// page, the data slice and the manifest come to about 345,000; the manifest's models are
-// on top and vary with the model set (the article's four rows: about 82,000; the trained
-// sizing sweep with calendar rows: 227,000, which no page under this cap can hold, see
-// docs/web.md). So the cap is enforced on the page's own cost, with the room the
-// article's four models need kept free; the total is recorded in demo-report.json.
-const PAGE_BYTES_CAP = 500_000;
-const ARTICLE_MODELS_ROOM = 100_000;
+// The issue's cap: 500,000 bytes for everything the page loads before the user asks for
+// more (the default comparison set; "Show all" fetches the rest). Checked on the bytes
+// the page's requests actually carried, per line item (engine, chart, page, data,
+// manifest, models: build-site.mjs), so a smaller engine only makes the total smaller.
+const PAGE_BYTES_CAP = PAGE_BYTES_BUDGET;
 // The page's MAPE cells show two decimals; the manifest holds full precision.
 const MAPE_TOLERANCE = 0.01;
 
@@ -103,28 +102,71 @@ const day = (iso) => Date.parse(`${iso}T00:00:00Z`) / 86400000;
 test('the page loads its files once, from its own origin, within the byte budget, and fills the table', { skip }, async (t) => {
   await requests.settled();
   const origin = new URL(server.url).origin;
-  const foreign = requests.filter((r) => !r.url.startsWith(`${origin}/`) && !r.url.startsWith('data:'));
+  // blob: URLs of the page's origin hold bytes it fetched (the engine's modules, made
+  // importable by the workers without fetching them again): no network.
+  const foreign = requests.filter((r) => !r.url.startsWith(`${origin}/`) && !r.url.startsWith('data:') && !r.url.startsWith(`blob:${origin}/`));
   assert.deepEqual(foreign.map((r) => r.url), [], 'requests outside the page origin');
-  const bad = requests.filter((r) => r.status !== 200 && !r.url.startsWith('data:'));
+  const bad = requests.filter((r) => r.status !== 200 && r.url.startsWith(`${origin}/`));
   assert.deepEqual(bad.map((r) => `${r.url}: ${r.status}`), []);
-  const urls = requests.map((r) => r.url);
+  // Each file once (a blob: URL is read by the page and by each worker: memory, no request).
+  const urls = requests.map((r) => r.url).filter((u) => u.startsWith(`${origin}/`));
   assert.deepEqual(urls.filter((u, i) => urls.indexOf(u) !== i), [], 'files requested twice');
 
   const files = requests.filter((r) => r.url.startsWith(origin)).map((r) => ({ file: r.url.slice(origin.length + 1), bytes: r.bytes }));
+  assert.deepEqual(files.map((f) => f.file).sort(), [...site.pageFiles].sort(), 'the files the page loads at first');
+  for (const f of files) assert.equal(f.bytes, statSync(join(site.out, f.file)).size, `${f.file}: bytes received`);
+  // The default set is the rule's, on the real manifest: the baseline model and every technique.
+  assert.deepEqual(site.demo, demoSet(site.manifest));
+  assert.ok(site.demo.includes(site.manifest.baseline_model));
+  assert.deepEqual(new Set(site.manifest.models.filter((m) => site.demo.includes(m.name)).map((m) => m.technique)),
+    new Set(site.manifest.models.map((m) => m.technique)), 'a row of every technique at first');
+  const bytesOf = (file) => files.find((f) => f.file === file).bytes;
+  const lineItems = Object.fromEntries(Object.entries(site.lineItems).map(([item, list]) =>
+    [item, { bytes: list.reduce((sum, f) => sum + bytesOf(f), 0), files: Object.fromEntries(list.map((f) => [f, bytesOf(f)])) }]));
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
-  const modelBytes = files.filter((f) => f.file.endsWith('.shcf')).reduce((sum, f) => sum + f.bytes, 0);
-  const expected = [...site.pageFiles].sort();
-  assert.deepEqual(files.map((f) => f.file).sort(), expected, 'the files the page loads');
   // Milliseconds after the navigation started (performance.timeOrigin).
   const [shown, filled] = await page.evaluate(() => ['rows-shown', 'table-filled'].map((m) => performance.getEntriesByName(`shelfcast:${m}`)[0]?.startTime));
   assert.equal(typeof filled, 'number');
-  Object.assign(report, { pageBytes: total, modelBytes, pageBytesWithoutModels: total - modelBytes, pageFiles: files,
+  const table = await readTable();
+  assert.deepEqual(Object.keys(table), [...site.demo, 'seasonal-naive', 'weekday-mean:4'], 'the rows at first');
+  const status = await page.textContent('#status');
+  Object.assign(report, { pageBytes: total, budget: PAGE_BYTES_CAP, lineItems, demoModels: site.demo, pageFiles: files,
     timeToRowsShownMs: Math.round(shown), timeToFilledTableMs: Math.round(filled),
-    status: await page.textContent('#status'), loadAverage: loadavg()[0] });
-  t.diagnostic(`page: ${files.length} files, ${total} bytes (models ${modelBytes}); rows shown ${Math.round(shown)} ms, table filled ${Math.round(filled)} ms after navigation (load average ${loadavg()[0].toFixed(1)})`);
-  assert.ok(total - modelBytes <= PAGE_BYTES_CAP - ARTICLE_MODELS_ROOM,
-    `without its models the page loads ${total - modelBytes} bytes, over ${PAGE_BYTES_CAP - ARTICLE_MODELS_ROOM}: ${files.map((f) => `${f.file} ${f.bytes}`).join(', ')}`);
+    marksMs: await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('shelfcast:'))
+      .map((m) => [m.name.slice(10), Math.round(m.startTime)]))),
+    workers: await page.evaluate(() => navigator.hardwareConcurrency),
+    status, loadAverage: loadavg()[0] });
+  const items = Object.entries(lineItems).map(([k, v]) => `${k} ${v.bytes}`).join(', ');
+  t.diagnostic(`page at first: ${files.length} files, ${total} bytes (${items}); rows shown ${Math.round(shown)} ms, table filled ${Math.round(filled)} ms after navigation (load average ${loadavg()[0].toFixed(1)}); ${status}`);
+  assert.ok(total <= PAGE_BYTES_CAP, `the page loads ${total} bytes at first, over ${PAGE_BYTES_CAP}: ${items}; engine: ${JSON.stringify(lineItems.engine.files)}`);
   assert.deepEqual(pageErrors, []);
+});
+
+test('"Show all" (by keyboard) loads every other manifest model once and scores it', { skip }, async (t) => {
+  const before = requests.length;
+  const button = page.locator('#show-all');
+  const n = site.manifest.models.length;
+  assert.equal(await button.textContent(), `Show all ${n} variants`);
+  const rest = site.manifest.models.filter((m) => !site.demo.includes(m.name));
+  assert.equal(await page.textContent('#show-all-hint'),
+    `${rest.length} more models (${rest.reduce((sum, m) => sum + m.file_bytes, 0).toLocaleString('en-US')} bytes), loaded once and scored here.`);
+  await button.focus();
+  const t0 = Date.now();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((k) => document.querySelectorAll('#rows tr').length === k, n + 2);
+  await page.waitForSelector('body[data-state=ready]', { timeout: 600_000 });
+  const ms = Date.now() - t0;
+  await requests.settled();
+  const origin = new URL(server.url).origin;
+  const added = requests.slice(before).filter((r) => r.url.startsWith(`${origin}/`));
+  assert.deepEqual(added.map((r) => r.url.slice(origin.length + 1)).sort(), [...site.onDemandFiles].sort(), 'the files "Show all" loads');
+  assert.deepEqual(added.filter((r) => r.status !== 200).map((r) => `${r.url}: ${r.status}`), []);
+  const urls = requests.map((r) => r.url).filter((u) => u.startsWith(`${origin}/`));
+  assert.deepEqual(urls.filter((u, i) => urls.indexOf(u) !== i), [], 'files requested twice');
+  assert.equal(await button.textContent(), `All ${n} variants shown`);
+  assert.equal(await button.isDisabled(), true);
+  report.showAll = { files: added.length, bytes: added.reduce((sum, r) => sum + r.bytes, 0), msToFilled: ms };
+  t.diagnostic(`show all: ${added.length} more files, ${report.showAll.bytes} bytes, table filled ${ms} ms after the key press`);
 });
 
 test('one row per manifest model and baseline; every MAPE equals the manifest', { skip }, async (t) => {
@@ -311,6 +353,7 @@ test('measurement: the CPU time the table costs (Node, the same wasm, one thread
     model.dispose();
   }
   const total = Object.values(cpu).reduce((a, b) => a + b, 0);
-  report.engineCpuMs = { total, perModel: cpu };
-  t.diagnostic(`engine CPU time for the table: ${total} ms (${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  const atFirst = site.demo.reduce((sum, name) => sum + cpu[name], 0);
+  report.engineCpuMs = { total, atFirst, perModel: cpu };
+  t.diagnostic(`engine CPU time for the table: ${atFirst} ms for the default set, ${total} ms for all (${Object.entries(cpu).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 });
