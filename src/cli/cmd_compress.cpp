@@ -140,11 +140,15 @@ void RegisterCompress(CLI::App& app) {
   CLI::App* q = cmd->add_subcommand("int8", "Post-training int8 quantisation (per-channel symmetric weights)");
   q->add_option("--model", int8->model, "Input model file")->required();
   q->add_option("--mode", int8->mode, "dynamic (int8 weights, float cell) or full-integer (integer LSTM)");
-  q->add_option("--calibration", int8->calibration, "Windows for full-integer calibration (one per line)");
-  q->add_option("--calibration-csv", int8->calibration_csv, "Sales CSV: calibrate on the protocol's training windows");
+  CLI::Option* from_file =
+      q->add_option("--calibration", int8->calibration, "Windows for full-integer calibration (one per line)");
+  CLI::Option* from_csv = q->add_option("--calibration-csv", int8->calibration_csv,
+                                        "Sales CSV: calibrate on the protocol's training windows");
   q->add_option("--calibration-seed", int8->calibration_seed,
                 "Generated data with this seed: calibrate on its protocol training windows")
-      ->check(CLI::Range(int64_t{0}, int64_t{1} << 62));
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 62))
+      ->excludes(from_file)
+      ->excludes(from_csv);
   q->add_option("--calibration-count", int8->calibration_count,
                 "Training windows taken from the CSV or generated data (default 1000)")
       ->check(CLI::Range(1, 1000000));
