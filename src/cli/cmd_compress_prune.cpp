@@ -1,5 +1,5 @@
 // shelfcast compress prune --model IN --sparsity 0.7 [--schedule polynomial|one-shot]
-//                          [--prune-epochs N] [--finetune-epochs N] [--per-gate]
+//                          [--prune-epochs N] [--finetune-epochs N] [--per-gate] [--block N]
 //                          [--sensitivity] [data and training options] --out OUT [--report R.json]
 // Gradual magnitude pruning with fine-tuning (compress/prune.h) of a trained model on the
 // protocol's training days; early stopping on its validation days; the written file is
@@ -93,10 +93,11 @@ void RunPrune(PruneArgs args) {
     report["sensitivity"] = sj;
   }
 
-  std::printf("pruning %s to %.0f %% (%s schedule, %u prune + up to %u fine-tune epochs, %s thresholds)\n",
+  std::printf("pruning %s to %.0f %% (%s schedule, %u prune + up to %u fine-tune epochs, %s thresholds, %s)\n",
               args.model.c_str(), o.final_sparsity * 100, compress::PruneScheduleName(o.schedule),
               o.schedule == compress::PruneSchedule::kPolynomial ? o.prune_epochs : 0, o.train.epochs,
-              o.per_gate ? "per-gate" : "per-matrix");
+              o.per_gate ? "per-gate" : "per-matrix",
+              o.block > 1 ? ("1x" + std::to_string(o.block) + " blocks").c_str() : "single weights");
   std::fflush(stdout);
   compress::PruneResult result;
   try {
@@ -145,6 +146,7 @@ void RunPrune(PruneArgs args) {
     report["sparsity"] = o.final_sparsity;
     report["schedule"] = compress::PruneScheduleName(o.schedule);
     report["per_gate"] = o.per_gate;
+    report["block"] = o.block;
     nlohmann::json groups = nlohmann::json::array();
     for (size_t g = 0; g < result.groups.size(); ++g)
       groups.push_back({{"group", result.groups[g].name}, {"weights", result.groups[g].indices.size()},
@@ -210,6 +212,10 @@ void RegisterCompressPrune(CLI::App& app) {
                   "Fixed sparsity of named matrices, e.g. lstm0/kernel=0,dense1/kernel=0.3 (the others share the rest)")
       ->delimiter(',');
   cmd->add_flag("--per-gate", o.per_gate, "One threshold per gate block (i, f, c, o) of W and U");
+  cmd->add_option("--block", o.block,
+                  "Prune runs of N consecutive output columns together (4: the 1x4 blocks the sparse kernels skip)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   cmd->add_flag("!--no-dense", o.prune_dense, "Leave the Dense kernels dense");
   cmd->add_flag("--sensitivity", args->sensitivity, "First measure each matrix's sensitivity (report it)");
   cmd->add_option("--loss", args->loss, "Loss: mse, mape or rel-mse")->capture_default_str();
