@@ -64,6 +64,8 @@ PRUNE_ROWS=(
   "lstm16-p90|lstm16|0.9|"
   "lstm8-p50|lstm8|0.5|"
   "lstm8-p70|lstm8|0.7|"
+  "lstm64-p90-b4|lstm64|0.9|--block 4"
+  "lstm32-p90-b4|lstm32|0.9|--block 4"
 )
 
 # Int8 (compress/compress.h, QuantizeInt8): name | source model | technique | mode | notes.
