@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Regenerates models/ (model files + manifest.json) and the tables of docs/results.md
 # from nothing: generated data (seed 42), the baseline LSTM-64, the sizing sweep
-# (LSTM-48/32/16/8), the calendar-aware rows, then the pruning sweep (LSTM-64 and
-# LSTM-32 at 50-95 % sparsity, fine-tuned from the sweep's models), each evaluated on the
-# test year by the runtime.
-#   scripts/build-models.sh            everything (about 10 + 15 min on 2 cores)
+# (LSTM-48/32/16/8), the calendar-aware rows, the pruning sweep (LSTM-64 and LSTM-32 at
+# 50-95 % sparsity, LSTM-16 at 50-90 %, LSTM-8 at 50-70 %, fine-tuned from the sweep's models; the pruned
+# matrices stored sparse-f32), then the int8 rows (post-training, dynamic range and one
+# full-integer) and the stacked rows (pruned + int8, sparse-int8), each evaluated on the
+# test year by the runtime; then docs/results.md's tables and docs/results.svg.
+#   scripts/build-models.sh            everything (about 10 + 17 min on 2 cores)
 #   scripts/build-models.sh lstm16     only the named rows (the manifest keeps the others;
-#                                      a pruning row needs its source model in models/)
+#                                      a pruning, int8 or stacked row needs its source
+#                                      model in models/)
 # Training reports (per-epoch history) go to build/models/. Set SHELFCAST to use another
 # binary.
 set -euo pipefail
@@ -56,6 +59,35 @@ PRUNE_ROWS=(
   "lstm32-p80|lstm32|0.8|"
   "lstm32-p90|lstm32|0.9|"
   "lstm32-p95|lstm32|0.95|"
+  "lstm16-p50|lstm16|0.5|"
+  "lstm16-p70|lstm16|0.7|"
+  "lstm16-p90|lstm16|0.9|"
+  "lstm8-p50|lstm8|0.5|"
+  "lstm8-p70|lstm8|0.7|"
+  "lstm64-p90-b4|lstm64|0.9|--block 4"
+  "lstm32-p90-b4|lstm32|0.9|--block 4"
+)
+
+# Int8 (compress/compress.h, QuantizeInt8): name | source model | technique | mode | notes.
+# Post-training, per-column symmetric int8 weights with f16 scales, f16 biases, the
+# 1 x 4H input kernel f16 (smaller than int8 + scales); tensors with zeros become
+# sparse-int8 where smaller. Full integer calibrates on 1,000 training windows of the
+# same generated data. Stacked rows quantise the pruning rows above.
+INT8_ROWS=(
+  "lstm64-int8|lstm64|int8|dynamic|dynamic-range int8 of lstm64 (int8 matmuls, float cell)"
+  "lstm32-int8|lstm32|int8|dynamic|dynamic-range int8 of lstm32 (int8 matmuls, float cell)"
+  "lstm16-int8|lstm16|int8|dynamic|dynamic-range int8 of lstm16 (int8 matmuls, float cell)"
+  "lstm8-int8|lstm8|int8|dynamic|dynamic-range int8 of lstm8 (int8 matmuls, float cell)"
+  "lstm32-int8-full|lstm32|int8|full-integer|full-integer int8 of lstm32 (integer LSTM, int16 cell; calibrated on 1,000 training windows)"
+  "lstm64-p90-int8|lstm64-p90|stacked|dynamic|lstm64-p90 quantised to int8 (sparse-int8)"
+  "lstm32-p70-int8|lstm32-p70|stacked|dynamic|lstm32-p70 quantised to int8 (sparse-int8)"
+  "lstm32-p90-int8|lstm32-p90|stacked|dynamic|lstm32-p90 quantised to int8 (sparse-int8)"
+  "lstm32-p95-int8|lstm32-p95|stacked|dynamic|lstm32-p95 quantised to int8 (sparse-int8)"
+  "lstm16-p50-int8|lstm16-p50|stacked|dynamic|lstm16-p50 quantised to int8 (sparse-int8)"
+  "lstm16-p70-int8|lstm16-p70|stacked|dynamic|lstm16-p70 quantised to int8 (sparse-int8)"
+  "lstm16-p90-int8|lstm16-p90|stacked|dynamic|lstm16-p90 quantised to int8 (sparse-int8)"
+  "lstm8-p50-int8|lstm8-p50|stacked|dynamic|lstm8-p50 quantised to int8 (sparse-int8)"
+  "lstm8-p70-int8|lstm8-p70|stacked|dynamic|lstm8-p70 quantised to int8 (sparse-int8)"
 )
 
 want() {
@@ -91,5 +123,17 @@ for row in "${PRUNE_ROWS[@]}"; do
     --technique pruning --train-report "$REPORTS/$name.prune.json" \
     --notes "gradual magnitude pruning of $source to $sparsity of its weight matrices, fine-tuned"
 done
+for row in "${INT8_ROWS[@]}"; do
+  IFS='|' read -r name source technique mode notes <<<"$row"
+  if [[ ${#SELECTED[@]} -gt 0 ]] && ! want "$name" "${SELECTED[@]}"; then continue; fi
+  echo "== $name"
+  calibration=()
+  [[ "$mode" == full-integer ]] && calibration=(--calibration-seed "$SEED" --calibration-count 1000)
+  "$SHELFCAST" compress int8 --model "models/$source.shcf" --mode "$mode" "${calibration[@]}" \
+    --out "models/$name.shcf" --report "$REPORTS/$name.int8.json"
+  "$SHELFCAST" manifest add --manifest "$MANIFEST" --model "models/$name.shcf" --name "$name" \
+    --technique "$technique" --train-report "$REPORTS/$name.int8.json" --notes "$notes"
+done
 "$SHELFCAST" manifest render --manifest "$MANIFEST" --results docs/results.md
+node scripts/plot-results.mjs --manifest "$MANIFEST" --out docs/results.svg
 echo "build-models: $(( $(date +%s) - start )) s wall; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,11 +1,13 @@
 // shelfcast compress prune --model IN --sparsity 0.7 [--schedule polynomial|one-shot]
-//                          [--prune-epochs N] [--finetune-epochs N] [--per-gate]
+//                          [--prune-epochs N] [--finetune-epochs N] [--per-gate] [--block N]
 //                          [--sensitivity] [data and training options] --out OUT [--report R.json]
 // Gradual magnitude pruning with fine-tuning (compress/prune.h) of a trained model on the
 // protocol's training days; early stopping on its validation days; the written file is
-// evaluated on the test days with the runtime. Pruned tensors are written as dense f32
-// with zeros while the runtime has no sparse kernels; the size the same model takes with
-// its pruned matrices in sparse-f32 (bitmask + packed non-zeros) is reported beside it.
+// evaluated on the test days with the runtime. Each weight matrix is written in the
+// smaller of dense f32 and sparse-f32 (bitmask + packed non-zeros; SparsifyWhenSmaller,
+// compress/compress.h): lossless, the runtime forecasts identically from either (the
+// sparse kernels add the same products in the same order). The dense-f32 size is
+// reported beside it.
 //
 // Ctrl-C stops after the current batch: during fine-tuning the best fine-tuned epoch so
 // far is written (atomically); during the prune phase nothing is written (no model at
@@ -21,9 +23,11 @@
 #include "cli/commands.h"
 #include "cli/data_args.h"
 #include "cli/interrupt.h"
+#include "compress/compress.h"
 #include "compress/prune.h"
 #include "core/file.h"
 #include "eval/evaluate.h"
+#include "format/encoding.h"
 #include "format/reader.h"
 #include "lstm/forecaster.h"
 #include "train/cpu.h"
@@ -39,29 +43,6 @@ struct PruneArgs {
   std::vector<std::string> matrix_sparsity;
   bool sensitivity = false;
 };
-
-// Re-encodes each pruned weight matrix as sparse-f32 (bitmask + packed non-zeros) when
-// that is fewer bytes than dense f32: ceil(n/8) + 4 nnz < 4 n.
-void EncodeSparseWhenSmaller(Model* model) {
-  for (Layer& layer : model->layers) {
-    for (Tensor& t : layer.tensors) {
-      if (t.role == TensorRole::kBias || t.encoding != Encoding::kF32) continue;
-      const size_t n = t.size();
-      size_t nnz = 0;
-      for (float v : t.dense) nnz += v != 0.f;
-      if ((n + 7) / 8 + 4 * nnz >= 4 * n) continue;
-      t.mask.assign((n + 7) / 8, 0);
-      t.sparse_values.clear();
-      for (size_t i = 0; i < n; ++i) {
-        if (t.dense[i] == 0.f) continue;
-        t.mask[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
-        t.sparse_values.push_back(t.dense[i]);
-      }
-      t.dense.clear();
-      t.encoding = Encoding::kSparseF32;
-    }
-  }
-}
 
 void RunPrune(PruneArgs args) {
   if (const std::string problem = train::TrainerCpuProblem(); !problem.empty()) throw CommandError(problem);
@@ -112,10 +93,11 @@ void RunPrune(PruneArgs args) {
     report["sensitivity"] = sj;
   }
 
-  std::printf("pruning %s to %.0f %% (%s schedule, %u prune + up to %u fine-tune epochs, %s thresholds)\n",
+  std::printf("pruning %s to %.0f %% (%s schedule, %u prune + up to %u fine-tune epochs, %s thresholds, %s)\n",
               args.model.c_str(), o.final_sparsity * 100, compress::PruneScheduleName(o.schedule),
               o.schedule == compress::PruneSchedule::kPolynomial ? o.prune_epochs : 0, o.train.epochs,
-              o.per_gate ? "per-gate" : "per-matrix");
+              o.per_gate ? "per-gate" : "per-matrix",
+              o.block > 1 ? ("1x" + std::to_string(o.block) + " blocks").c_str() : "single weights");
   std::fflush(stdout);
   compress::PruneResult result;
   try {
@@ -138,26 +120,33 @@ void RunPrune(PruneArgs args) {
   if (result.interrupted && !finetuned)
     throw CommandError("interrupted before the first fine-tune epoch ended; nothing written to " + args.out);
 
-  const Model& out = result.model;
+  const size_t dense_bytes = Check(WriteModel(result.model)).size();
+  Model out = result.model;
+  SparsifyWhenSmaller(&out);
   const size_t bytes = SaveModelFile(out, args.out);
-  Model sparse = out;
-  EncodeSparseWhenSmaller(&sparse);
-  const size_t sparse_bytes = Check(WriteModel(sparse)).size();
   Forecaster f = Check(Forecaster::Create(out));
   const Evaluation test = Check(EvaluateModel(f, split.test));
   std::printf("validation MAPE: dense %.3f %%, pruned %.3f %%, fine-tuned %.3f %%; test MAPE %.3f %% (runtime)\n",
               result.dense_val_mape, result.pruned_val_mape, result.final_val_mape, test.pooled.mape);
-  std::printf("wrote %s: %s bytes (%s bytes with sparse-f32 matrices) in %.1f s\n", args.out.c_str(),
-              WithThousands(bytes).c_str(), WithThousands(sparse_bytes).c_str(), result.seconds);
+  std::printf("wrote %s: %s bytes (%s bytes with every matrix dense f32) in %.1f s\n", args.out.c_str(),
+              WithThousands(bytes).c_str(), WithThousands(dense_bytes).c_str(), result.seconds);
+  for (size_t li = 0; li < out.layers.size(); ++li)
+    for (const Tensor& t : out.layers[li].tensors)
+      std::printf("  %-28s %-12s %8s bytes\n", TensorName(out, li, t.role).c_str(), EncodingName(t.encoding),
+                  WithThousands(EncodedTensorBytes(t)).c_str());
 
   if (!args.report.empty()) {
     report["model"] = args.out;
     report["source_model"] = args.model;
     report["file_bytes"] = bytes;
-    report["sparse_f32_file_bytes"] = sparse_bytes;
+    // The written file: its matrices are sparse-f32 where that is smaller (the field kept
+    // its name from when the file was written dense and this was only a projection).
+    report["sparse_f32_file_bytes"] = bytes;
+    report["dense_f32_file_bytes"] = dense_bytes;
     report["sparsity"] = o.final_sparsity;
     report["schedule"] = compress::PruneScheduleName(o.schedule);
     report["per_gate"] = o.per_gate;
+    report["block"] = o.block;
     nlohmann::json groups = nlohmann::json::array();
     for (size_t g = 0; g < result.groups.size(); ++g)
       groups.push_back({{"group", result.groups[g].name}, {"weights", result.groups[g].indices.size()},
@@ -223,6 +212,10 @@ void RegisterCompressPrune(CLI::App& app) {
                   "Fixed sparsity of named matrices, e.g. lstm0/kernel=0,dense1/kernel=0.3 (the others share the rest)")
       ->delimiter(',');
   cmd->add_flag("--per-gate", o.per_gate, "One threshold per gate block (i, f, c, o) of W and U");
+  cmd->add_option("--block", o.block,
+                  "Prune runs of N consecutive output columns together (4: the 1x4 blocks the sparse kernels skip)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   cmd->add_flag("!--no-dense", o.prune_dense, "Leave the Dense kernels dense");
   cmd->add_flag("--sensitivity", args->sensitivity, "First measure each matrix's sensitivity (report it)");
   cmd->add_option("--loss", args->loss, "Loss: mse, mape or rel-mse")->capture_default_str();

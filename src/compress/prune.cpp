@@ -45,14 +45,14 @@ std::vector<PruneGroup> PruneGroups(const Model& model, bool per_gate, bool prun
     if (layer.kind == LayerKind::kLstm && per_gate) {
       const uint32_t h = layer.units;
       for (uint32_t g = 0; g < 4; ++g) {
-        PruneGroup group{name + "[" + kGate[g] + "]", {}};
+        PruneGroup group{name + "[" + kGate[g] + "]", {}, h};
         for (uint32_t r = 0; r < e.rows; ++r)
           for (uint32_t c = g * h; c < (g + 1) * h; ++c) group.indices.push_back(e.offset + static_cast<size_t>(r) * e.cols + c);
         groups.push_back(std::move(group));
       }
       continue;
     }
-    PruneGroup group{name, {}};
+    PruneGroup group{name, {}, e.cols};
     for (size_t i = 0; i < e.count; ++i) group.indices.push_back(e.offset + i);
     groups.push_back(std::move(group));
   }
@@ -78,6 +78,39 @@ void MagnitudeMask(const std::vector<PruneGroup>& groups, const std::vector<doub
       const size_t i = order[j];
       (*mask)[i] = j < k ? 0 : 1;
       if (j < k) p[i] = 0.f;
+    }
+  }
+}
+
+void MagnitudeMaskBlocks(const std::vector<PruneGroup>& groups, const std::vector<double>& sparsity, uint32_t block,
+                         std::vector<float>* params, std::vector<uint8_t>* mask) {
+  std::vector<float>& p = *params;
+  if (mask->size() != p.size()) mask->assign(p.size(), 1);
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    const PruneGroup& g = groups[gi];
+    if (block <= 1 || g.row_width == 0 || g.row_width % block != 0 || g.indices.size() % block != 0) {
+      MagnitudeMask({g}, {sparsity[gi]}, params, mask);
+      continue;
+    }
+    // Row-major indices: each run of `block` consecutive entries is one row's block.
+    const size_t n_blocks = g.indices.size() / block;
+    std::vector<double> norm(n_blocks, 0.0);
+    for (size_t b = 0; b < n_blocks; ++b)
+      for (size_t j = 0; j < block; ++j) norm[b] += std::abs(p[g.indices[b * block + j]]);
+    std::vector<size_t> order(n_blocks);
+    for (size_t b = 0; b < n_blocks; ++b) order[b] = b;
+    const size_t k =
+        std::min(n_blocks, static_cast<size_t>(std::llround(sparsity[gi] * static_cast<double>(n_blocks))));
+    const auto smaller = [&](size_t a, size_t b) { return norm[a] < norm[b] || (norm[a] == norm[b] && a < b); };
+    if (k > 0 && k < n_blocks)
+      std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(), smaller);
+    for (size_t r = 0; r < n_blocks; ++r) {
+      const bool pruned = r < k;
+      for (size_t j = 0; j < block; ++j) {
+        const size_t i = g.indices[order[r] * block + j];
+        (*mask)[i] = pruned ? 0 : 1;
+        if (pruned) p[i] = 0.f;
+      }
     }
   }
 }
@@ -132,6 +165,7 @@ PruneResult Prune(const Model& trained, const WindowSet& train, const WindowSet&
   if (!(o.initial_sparsity >= 0 && o.initial_sparsity <= o.final_sparsity))
     throw std::invalid_argument("the initial sparsity must be in [0, final sparsity]");
   if (o.update_every < 1) throw std::invalid_argument("masks must be updated at least every step");
+  if (o.block < 1 || o.block > 64) throw std::invalid_argument("the block must be 1..64 columns");
   const auto start = std::chrono::steady_clock::now();
   train::Trainer trainer(trained, train, validation, o.train);
   const std::vector<PruneGroup> groups = PruneGroups(trained, o.per_gate, o.prune_dense);
@@ -146,30 +180,31 @@ PruneResult Prune(const Model& trained, const WindowSet& train, const WindowSet&
   std::vector<float>& params = trainer.parameters();
   std::vector<uint8_t>& mask = trainer.mask();
   mask.assign(params.size(), 1);
+  const auto mask_to = [&](const std::vector<double>& s) { MagnitudeMaskBlocks(groups, s, o.block, &params, &mask); };
 
   PruneResult result;
   result.groups = groups;
   result.group_sparsity = final_s;
   result.dense_val_mape = trainer.Evaluate(validation).mape;
   if (o.schedule == PruneSchedule::kOneShot || o.prune_epochs == 0) {
-    MagnitudeMask(groups, final_s, &params, &mask);
+    mask_to(final_s);
   } else {
     const size_t t0 = trainer.global_step();
     const double ramp = static_cast<double>(o.prune_epochs) * static_cast<double>(trainer.steps_per_epoch());
-    MagnitudeMask(groups, at(0), &params, &mask);
+    mask_to(at(0));
     const double lr = o.train.learning_rate;
     for (uint32_t e = 1; e <= o.prune_epochs; ++e) {
       const auto t = std::chrono::steady_clock::now();
       const double loss = trainer.TrainEpoch([lr](size_t) { return lr; }, stop, [&](size_t step) {
         const size_t s = step - t0;
         if (s % o.update_every == 0)
-          MagnitudeMask(groups, at(static_cast<double>(s) / ramp), &params, &mask);
+          mask_to(at(static_cast<double>(s) / ramp));
       });
       if (loss < 0) {
         result.interrupted = true;
         break;
       }
-      if (e == o.prune_epochs) MagnitudeMask(groups, final_s, &params, &mask);
+      if (e == o.prune_epochs) mask_to(final_s);
       PruneEpoch r{"prune", e, GroupSparsity(groups, params), loss, trainer.Evaluate(validation).mape, Seconds(t)};
       result.history.push_back(r);
       if (on_epoch) on_epoch(r);

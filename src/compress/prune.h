@@ -51,6 +51,11 @@ struct PruneOptions {
   uint32_t update_every = 25;    // steps between mask updates (dt)
   bool per_gate = false;         // one threshold per gate block of W and U
   bool prune_dense = true;       // prune the Dense kernels too
+  // Prune runs of `block` consecutive output columns of one row together, ranked by
+  // their L1 norm (4 = the 1x4 blocks the sparse SIMD kernels skip whole); 1 = single
+  // weights. Groups whose rows are not a multiple of `block` wide (the H x 1 Dense head)
+  // are pruned weight by weight.
+  uint32_t block = 1;
   // Fine-tuning: epochs, learning rate (its schedule restarts for the fine-tune phase),
   // batch, loss, patience, seed. The prune phase uses learning_rate constant.
   train::TrainOptions train;
@@ -59,7 +64,8 @@ struct PruneOptions {
 // One group of weights that shares a threshold: a matrix, or a gate's columns of it.
 struct PruneGroup {
   std::string name;            // "lstm0/recurrent_kernel", "lstm0/recurrent_kernel[f]"
-  std::vector<size_t> indices;  // into the flat parameter vector (train/network.h)
+  std::vector<size_t> indices;  // into the flat parameter vector (train/network.h), row-major
+  uint32_t row_width = 0;      // columns of one row in the group (0: unknown, no blocks)
 };
 std::vector<PruneGroup> PruneGroups(const Model& model, bool per_gate, bool prune_dense);
 
@@ -68,6 +74,13 @@ std::vector<PruneGroup> PruneGroups(const Model& model, bool per_gate, bool prun
 // entries outside every group are left as they are. Zeroes the masked parameters.
 void MagnitudeMask(const std::vector<PruneGroup>& groups, const std::vector<double>& sparsity,
                    std::vector<float>* params, std::vector<uint8_t>* mask);
+
+// MagnitudeMask over 1 x `block` runs of each group's rows: the round(sparsity[g] *
+// blocks) runs with the smallest L1 norm become zero (ties broken by position). A group
+// whose row_width is not a multiple of `block` falls back to single weights; block 1 is
+// MagnitudeMask.
+void MagnitudeMaskBlocks(const std::vector<PruneGroup>& groups, const std::vector<double>& sparsity, uint32_t block,
+                         std::vector<float>* params, std::vector<uint8_t>* mask);
 
 // Each group's final sparsity for a total target over all groups (see PruneOptions);
 // throws std::invalid_argument when the fixed groups make the target unreachable.

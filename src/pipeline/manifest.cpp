@@ -81,6 +81,28 @@ std::string Cell(const Json& v, int digits) {
   return Fixed(v.get<double>(), digits);
 }
 
+// The precision column: "int8 + f16" for a mixed row (the precisions of its weight
+// matrices: int8, f16, f32 in that order), ", full integer" for the integer LSTM.
+std::string PrecisionCell(const Json& m) {
+  std::string p = m["precision"].get<std::string>();
+  if (p == "mixed" && m.contains("encodings")) {
+    std::vector<std::string> seen;
+    for (auto it = m["encodings"].begin(); it != m["encodings"].end(); ++it) {
+      const std::string name = it.key();
+      if (name.size() >= 5 && name.compare(name.size() - 5, 5, "/bias") == 0) continue;
+      if (name.find("activation_scales") != std::string::npos) continue;
+      const std::string e = it.value().get<std::string>();
+      const std::string q = e == "f16" ? "f16" : (e == "int8" || e == "sparse-int8") ? "int8" : "f32";
+      if (std::find(seen.begin(), seen.end(), q) == seen.end()) seen.push_back(q);
+    }
+    p.clear();
+    for (const char* q : {"int8", "f16", "f32"})
+      if (std::find(seen.begin(), seen.end(), q) != seen.end()) p += (p.empty() ? "" : " + ") + std::string(q);
+  }
+  if (m.value("quantization", std::string()) == "full-integer") p += ", full integer";
+  return p;
+}
+
 }  // namespace
 
 SalesData RegenerateSales(const DataSpec& spec) {
@@ -159,6 +181,9 @@ ModelFacts FactsOf(const Model& model) {
   std::string precision;
   for (const Layer& layer : model.layers) {
     for (const Tensor& t : layer.tensors) {
+      // A full-integer LSTM's activation scales are metadata, not parameters (as
+      // Model::parameter_count()).
+      if (t.role == TensorRole::kActivationScales) continue;
       const std::vector<float> v = t.ToDense();
       size_t nonzero = 0;
       for (float x : v) nonzero += x != 0.f;
@@ -198,6 +223,17 @@ Json ModelRow(const Json& manifest, const ModelRowInput& in) {
   row["norm"] = NormKindName(m.norm);
   row["sparsity"] = facts.weight_entries ? static_cast<double>(facts.zero_weight_entries) / facts.weight_entries : 0.0;
   row["precision"] = facts.precision;
+  // How the runtime computes (lstm/layer.h picks by encoding): "none" (float weights),
+  // "dynamic" (int8 weights, activations quantised per step, float cell) or
+  // "full-integer" (an LSTM with activation scales: the integer LSTM).
+  std::string quantization = "none";
+  for (const Layer& l : m.layers)
+    for (const Tensor& t : l.tensors) {
+      if (t.role == TensorRole::kActivationScales) quantization = "full-integer";
+      if (quantization == "none" && (t.encoding == Encoding::kInt8 || t.encoding == Encoding::kSparseInt8))
+        quantization = "dynamic";
+    }
+  row["quantization"] = quantization;
   Json encodings = Json::object();
   for (size_t l = 0; l < m.layers.size(); ++l)
     for (const Tensor& t : m.layers[l].tensors) encodings[TensorName(m, l, t.role)] = EncodingName(t.encoding);
@@ -250,8 +286,8 @@ std::string RenderModelsTable(const Json& manifest) {
     const bool base = m["name"] == manifest.value("baseline_model", "");
     s += "| " + std::string(base ? "**" : "") + m["name"].get<std::string>() + (base ? "**" : "") + " | " +
          m["technique"].get<std::string>() + " | " + lstm + " | " + std::to_string(m["window"].get<uint32_t>()) +
-         " | " + inputs + " | " + Fixed(100 * m["sparsity"].get<double>(), 0) + " % | " +
-         m["precision"].get<std::string>() + " | " + Cell(m["file_bytes"], 0) + " | " +
+         " | " + inputs + " | " + Fixed(100 * m["sparsity"].get<double>(), 0) + " % | " + PrecisionCell(m) + " | " +
+         Cell(m["file_bytes"], 0) + " | " +
          Cell(m["article_param_bytes"], 0) + " | " +
          (m["compression_vs_baseline"].is_null() ? "–" : Fixed(m["compression_vs_baseline"].get<double>(), 1) + "x") +
          " | " + Cell(m["mape"], 2) + " | " +

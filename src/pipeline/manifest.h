@@ -19,8 +19,10 @@
 //       way of counting), "compression_vs_baseline" (baseline row's file_bytes / file_bytes),
 //       "mape", "smape", "wape", "mae", "rmse", "delta_mape_vs_baseline",
 //       "train_seconds", "epochs", "seconds_per_epoch" (null when not trained here),
-//       "notes" (free text),
-//       pruning rows also: "source_model", "prune_groups" [{"group", "weights", "sparsity"}]
+//       "notes" (free text), "quantization" ("none" | "dynamic" | "full-integer"),
+//       rows made from another model (report with "source_model": compress prune / int8 /
+//       sparse --report): "source_model";
+//       pruning rows also: "prune_groups" [{"group", "weights", "sparsity"}]
 //       and, when measured, "sensitivity" [{"group", "sparsity", "val_mape", "delta"}]
 //     }]
 //   }

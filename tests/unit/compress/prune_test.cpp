@@ -57,6 +57,34 @@ TEST_CASE("Magnitude masks zero exactly the smallest fraction of each group", "[
   CHECK(mask == std::vector<uint8_t>{1, 0, 1, 0, 0, 1, 0, 1, 1, 0});
 }
 
+TEST_CASE("Block masks zero whole 1 x block runs of a row, smallest L1 norm first", "[compress][prune]") {
+  // Group a: 2 rows x 8 columns = four 1x4 blocks with L1 norms 1.0, 0.4, 4.0, 0.8.
+  std::vector<float> p = {0.1f, 0.2f, -0.3f, 0.4f, /**/ 0.1f, -0.1f, 0.1f, 0.1f,   //
+                          1.f,  1.f,  -1.f,  1.f,  /**/ 0.2f, 0.2f,  -0.2f, 0.2f,  //
+                          /* group b (H x 1, width 1): */ 0.3f, -0.1f, 0.2f, 0.4f};
+  std::vector<PruneGroup> groups = {{"a", {}, 8}, {"b", {16, 17, 18, 19}, 1}};
+  for (size_t i = 0; i < 16; ++i) groups[0].indices.push_back(i);
+  std::vector<uint8_t> mask;
+  MagnitudeMaskBlocks(groups, {0.5, 0.5}, 4, &p, &mask);
+  // a: blocks 1 (0.4) and 3 (0.8) go whole, although block 0 holds smaller single
+  // weights (0.1, 0.2). b is 1 wide: weight by weight, the two smallest |p|.
+  CHECK(p == std::vector<float>{0.1f, 0.2f, -0.3f, 0.4f, 0.f, 0.f, 0.f, 0.f, 1.f, 1.f, -1.f, 1.f, 0.f, 0.f, 0.f, 0.f,
+                                0.3f, 0.f, 0.f, 0.4f});
+  CHECK(mask == std::vector<uint8_t>{1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1});
+
+  // Block 1 is MagnitudeMask; the per-gate groups of an LSTM know their row width.
+  std::vector<float> q = {0.5f, -0.1f, 0.3f, -0.2f, 0.05f}, r = q;
+  std::vector<uint8_t> mq, mr;
+  MagnitudeMaskBlocks({{"a", {0, 1, 2, 3, 4}, 5}}, {0.6}, 1, &q, &mq);
+  MagnitudeMask({{"a", {0, 1, 2, 3, 4}}}, {0.6}, &r, &mr);
+  CHECK(q == r);
+  CHECK(mq == mr);
+  const std::vector<PruneGroup> gates = PruneGroups(MakeLstmForecaster(8, 30), true, true);
+  CHECK(gates[5].name == "lstm0/recurrent_kernel[f]");
+  CHECK(gates[5].row_width == 8);
+  CHECK(gates.back().row_width == 1);  // dense1/kernel, 8 x 1
+}
+
 TEST_CASE("Sparsity allocation: fixed groups, the rest shares the target", "[compress][prune]") {
   const std::vector<PruneGroup> groups = {{"lstm0/kernel", std::vector<size_t>(100)},
                                           {"lstm0/recurrent_kernel", std::vector<size_t>(800)},
@@ -124,6 +152,37 @@ TEST_CASE("Pruning with fine-tuning reaches the sparsity of every group and keep
   CHECK(r.history[0].phase == "prune");
   CHECK(r.history[3].phase == "fine-tune");
   CHECK(std::isfinite(r.final_val_mape));
+}
+
+TEST_CASE("Block pruning with fine-tuning leaves whole 1x4 blocks of U zero", "[compress][prune]") {
+  const ProtocolSplit& s = SmallSplit();
+  Model m = MakeLstmForecaster(8, 14);
+  train::InitializeModel(&m, 5);
+  SetWindowMeanNormalisation(&m);
+  PruneOptions o;
+  o.final_sparsity = 0.7;
+  o.fixed_sparsity = {{"lstm0/kernel", 0.0}};
+  o.per_gate = true;
+  o.block = 4;
+  o.prune_epochs = 1;
+  o.update_every = 3;
+  o.train.epochs = 1;
+  o.train.batch = 32;
+  o.train.patience = 0;
+  const PruneResult r = Prune(m, s.train, s.validation, o);
+  const Tensor& u = *r.model.layers[0].Find(TensorRole::kRecurrentKernel);  // 8 x 32
+  size_t zero_blocks = 0;
+  for (uint32_t row = 0; row < u.rows; ++row) {
+    for (uint32_t c0 = 0; c0 < u.cols; c0 += 4) {
+      size_t zeros = 0;
+      for (uint32_t c = c0; c < c0 + 4; ++c) zeros += u.dense[row * u.cols + c] == 0.f;
+      CHECK((zeros == 0 || zeros == 4));  // a block is pruned whole or kept whole
+      zero_blocks += zeros == 4;
+    }
+  }
+  // Every gate group of U (8 rows x 8 columns = 16 blocks) at the shared sparsity.
+  const std::vector<double> want = AllocateSparsity(r.groups, 0.7, o.fixed_sparsity);
+  CHECK(zero_blocks == 4 * static_cast<size_t>(std::llround(want[4] * 16)));
 }
 
 TEST_CASE("Sensitivity: one group at a time, zero sparsity costs nothing", "[compress][prune]") {
