@@ -60,6 +60,15 @@ Json NewManifest(const DataSpec& spec, const std::string& baseline_model);
 
 Json MetricsJson(const Metrics& m);
 
+// A manifest for data read from a file (`shelfcast pipeline`): "generator" is null and
+// "data" (data_source: file, bytes, crc32, first/last day) says where the sales came
+// from; the trivial baselines are scored on `test` (the split of `protocol`); the
+// article's rows as in NewManifest; no models.
+Json NewManifestForData(const SalesData& data, const ProtocolOptions& protocol, const WindowSet& test,
+                        const Json& data_source, const std::string& baseline_model);
+// The article's own table (the "article" rows of every manifest).
+Json ArticleRows();
+
 // Size and structure facts of a model file (no evaluation).
 struct ModelFacts {
   size_t parameters = 0;
