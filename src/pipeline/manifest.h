@@ -4,6 +4,8 @@
 //   {
 //     "schema": 1,
 //     "generator": {"seed": 42, "stores": 5, "items": 10},      // data: generated, stores 1..5 x items 1..10
+//     "data": {"file", "bytes", "crc32", "first_day", "last_day", "series"},  // instead (generator null):
+//                                                                 // a sales file (shelfcast pipeline)
 //     "protocol": {"window": 30, "stores": [1,..], "items": [1,..], "test_from": "2017-01-01",
 //                  "test_to": "2017-12-31", "validation_days": 92},
 //     "baseline_model": "lstm64",                                 // name of the reference row

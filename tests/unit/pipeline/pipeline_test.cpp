@@ -337,6 +337,14 @@ TEST_CASE("pipeline config: errors name the key", "[pipeline][config]") {
   CHECK(c.variants[0].source == "lstm64");
   CHECK(BudgetOf(c, c.variants[0]) == 1.5);
   CHECK(c.max_mape_increase == 0.5);
+
+  // The documented example (docs/pipeline.md) is a valid config.
+  const PipelineConfig example = ParsePipelineConfig(ReadText(fs::path(SHELFCAST_SOURCE_DIR) / "docs/pipeline-config.json"));
+  REQUIRE(example.variants.size() == 6);
+  CHECK(example.variants[5].technique == Technique::kStacked);
+  CHECK(example.variants[5].source == "lstm64-p70");
+  CHECK(BudgetOf(example, example.variants[5]) == 1.0);
+  CHECK(example.test_days == 0);  // the last year
 }
 
 TEST_CASE("pipeline output: DIR that is not a pipeline link is refused, not replaced", "[pipeline][generations]") {
