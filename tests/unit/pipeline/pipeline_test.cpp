@@ -268,6 +268,16 @@ TEST_CASE("pipeline: a failing run leaves the shipped set byte-identical", "[pip
     CHECK_THROWS_WITH(RunPipeline(o), "interrupted while training lstm4; nothing shipped, " + out.string() +
                                           " still holds generation 1");
   }
+  SECTION("Ctrl-C after the new generation is written, before the switch") {
+    o.force = true;
+    std::atomic<bool> stop{false};
+    o.stop = &stop;
+    o.log = [&](const std::string& line) {
+      if (line.rfind("[6/6] write generation 2", 0) == 0) stop = true;
+    };
+    CHECK_THROWS_WITH(RunPipeline(o), "interrupted before the switch; nothing shipped, " + out.string() +
+                                          " still holds generation 1");
+  }
   SECTION("data that cannot hold the holdout") {
     o.data = WriteText(dir, "short.csv", "date,store,item,sales\n2015-01-01,1,1,5\n2015-01-02,1,1,6\n");
     CHECK_THROWS_WITH(RunPipeline(o), o.data +
