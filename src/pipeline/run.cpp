@@ -389,7 +389,7 @@ Built Run::QuantizeVariant(const VariantConfig& v, const Built& source) {
   b.name = v.name;
   b.technique = TechniqueName(v.technique);
   b.source = v.source;
-  b.cold_reason = "post-training quantisation of this run's " + v.source + " (no training)";
+  b.cold_reason = "no training: int8 of this run's " + v.source;
   QuantizeOptions q;  // dynamic int8, sparse encodings where smaller (pruned sources)
   b.float_model = source.float_model;
   b.model = Must(QuantizeInt8(source.float_model, q), v.name);
@@ -678,6 +678,7 @@ std::string RenderReportMarkdown(const Json& r) {
        "previous MAPE % (new holdout) | change |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Json& m : r["models"]) {
     std::string start = m["warm_start"].get<bool>() ? "warm (" + m["warm_start_from"].get<std::string>() + ")"
+                        : m["epochs"].is_null()      ? m["cold_start_reason"].get<std::string>()
                                                      : "cold (" + m["cold_start_reason"].get<std::string>() + ")";
     std::string epochs = m["epochs"].is_null() ? "–" : Fmt("%zu of %zu", m["epochs"].get<size_t>(), m["max_epochs"].get<size_t>());
     s += "| " + m["name"].get<std::string>() + " | " + m["technique"].get<std::string>() + " | " +
