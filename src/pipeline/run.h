@@ -53,8 +53,8 @@ struct PipelineOutcome {
 PipelineOutcome RunPipeline(const PipelineOptions& options);
 
 // The reason text of a rejected variant (also in report.json "reason"):
-//   "MAPE 24.31 % is +3.20 points from the baseline's 21.11 %; the budget is +0.50
-//    points, exceeded by 2.70 points"
+//   "MAPE 19.91 % is +1.32 points from the baseline's 18.59 %; the budget is +0.50
+//    points, exceeded by 0.82 points"
 std::string RejectionReason(double mape, double baseline_mape, double budget);
 
 // report.md from report.json's content.
