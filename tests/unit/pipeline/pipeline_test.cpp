@@ -377,3 +377,29 @@ TEST_CASE("pipeline output: DIR that is not a pipeline link is refused, not repl
                     "another pipeline run holds " + (dir / "set.lock").string() + " (one run per --out at a time)");
   fs::remove_all(dir);
 }
+
+TEST_CASE("pipeline: a model whose architecture changed starts cold and the report says why", "[pipeline][run]") {
+  const fs::path dir = Scratch("changed");
+  const std::string data = GeneratedFile(dir, "sales.csv", 2015);
+  const auto config = [&](int hidden) {
+    return WriteText(dir, "pipeline.json",
+                     R"({"baseline": {"name": "base", "hidden": )" + std::to_string(hidden) +
+                         R"(, "window": 14},
+                         "training": {"epochs": 2, "warm_start_epochs": 1, "threads": 1, "sample_fraction": 0.25},
+                         "holdout": {"validation_days": 61}})");
+  };
+  PipelineOptions o;
+  o.data = data;
+  o.out = (dir / "shipped").string();
+  o.config = config(4);
+  REQUIRE(RunPipeline(o).generation == 1);
+  o.config = config(6);  // a new config: not "up to date"
+  const PipelineOutcome second = RunPipeline(o);
+  CHECK(second.generation == 2);
+  const Json& base = *Row(second.report, "base");
+  CHECK(base["warm_start"] == false);
+  CHECK(base["cold_start_reason"] == "the previous base does not fit the config (layer 0: 4 -> 6 units)");
+  CHECK(base["max_epochs"] == 2);
+  CHECK(base["previous_mape"].is_number());  // the LSTM-4 of generation 1 on the same holdout
+  fs::remove_all(dir);
+}
