@@ -25,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/report.h"  // RejectionReason, RenderReportMarkdown
+
 namespace shelfcast::pipeline {
 
 struct PipelineError : std::runtime_error {
@@ -51,13 +53,5 @@ struct PipelineOutcome {
 };
 
 PipelineOutcome RunPipeline(const PipelineOptions& options);
-
-// The reason text of a rejected variant (also in report.json "reason"):
-//   "MAPE 19.91 % is +1.32 points from the baseline's 18.59 %; the budget is +0.50
-//    points, exceeded by 0.82 points"
-std::string RejectionReason(double mape, double baseline_mape, double budget);
-
-// report.md from report.json's content.
-std::string RenderReportMarkdown(const nlohmann::json& report);
 
 }  // namespace shelfcast::pipeline
