@@ -30,5 +30,6 @@ void RegisterImport(CLI::App& app);
 void RegisterImportKeras(CLI::App& app);
 void RegisterInspectKeras(CLI::App& app);
 void RegisterCompressPrune(CLI::App& app);
+void RegisterPipeline(CLI::App& app);
 
 }  // namespace shelfcast::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   shelfcast::cli::RegisterImportKeras(app);
   shelfcast::cli::RegisterInspectKeras(app);
   shelfcast::cli::RegisterCompressPrune(app);
+  shelfcast::cli::RegisterPipeline(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

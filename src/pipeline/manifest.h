@@ -4,6 +4,8 @@
 //   {
 //     "schema": 1,
 //     "generator": {"seed": 42, "stores": 5, "items": 10},      // data: generated, stores 1..5 x items 1..10
+//     "data": {"file", "bytes", "crc32", "first_day", "last_day", "series"},  // instead (generator null):
+//                                                                 // a sales file (shelfcast pipeline)
 //     "protocol": {"window": 30, "stores": [1,..], "items": [1,..], "test_from": "2017-01-01",
 //                  "test_to": "2017-12-31", "validation_days": 92},
 //     "baseline_model": "lstm64",                                 // name of the reference row
@@ -61,6 +63,15 @@ DataSpec DataSpecOf(const Json& manifest);
 Json NewManifest(const DataSpec& spec, const std::string& baseline_model);
 
 Json MetricsJson(const Metrics& m);
+
+// A manifest for data read from a file (`shelfcast pipeline`): "generator" is null and
+// "data" (data_source: file, bytes, crc32, first/last day) says where the sales came
+// from; the trivial baselines are scored on `test` (the split of `protocol`); the
+// article's rows as in NewManifest; no models.
+Json NewManifestForData(const SalesData& data, const ProtocolOptions& protocol, const WindowSet& test,
+                        const Json& data_source, const std::string& baseline_model);
+// The article's own table (the "article" rows of every manifest).
+Json ArticleRows();
 
 // Size and structure facts of a model file (no evaluation).
 struct ModelFacts {
