@@ -81,6 +81,20 @@ console.log(`${file}: ${buf.length} bytes`);
 for (const s of sections) console.log(`  section ${s.label.padEnd(24)} ${String(s.bytes).padStart(8)}`);
 bodies.sort((a, b) => b.bytes - a.bytes);
 const code = bodies.reduce((sum, b) => sum + b.bytes, 0);
+// Code by kind, from function names (what a change would have to shrink).
+const kinds = [
+  ['shelfcast kernels (micro-kernels, cells, quantisation)', /^shelfcast::(void )?.*(ukernel|_cell_|lstm_cell|quantize|dequantize|CellBlock)/],
+  ['shelfcast, other (loader, setup, forecaster, streams, data tools, bindings)', /^shelfcast::|^(void |bool |int |float |double )?shelfcast::/],
+  ['Embind (registration, wire types, invokers)', /emscripten::|embind|__getTypeName|_embind_/],
+  ['libc++, musl, malloc, runtime', /./],
+];
+const byKind = new Map(kinds.map(([k]) => [k, 0]));
+for (const b of bodies) {
+  const n = names.get(b.index) ?? '';
+  byKind.set(kinds.find(([, re]) => re.test(n))[0], byKind.get(kinds.find(([, re]) => re.test(n))[0]) + b.bytes);
+}
+console.log('  code by kind:');
+for (const [k, bytes] of byKind) console.log(`  ${String(bytes).padStart(8)}  ${k}`);
 console.log(`  ${bodies.length} functions, ${code} bytes of code; top ${top}:`);
 for (const b of bodies.slice(0, top)) {
   const n = names.get(b.index) ?? `func${b.index}`;
