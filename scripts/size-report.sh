@@ -8,13 +8,15 @@
 #   scripts/size-report.sh            build, print, update docs/size.md
 #   scripts/size-report.sh --no-build print and update from the current builds
 #   TOP=40 scripts/size-report.sh     more functions per engine
+#   FORECAST_DIR=build/bench-wasm scripts/size-report.sh --no-build
+#                                     the forecast-only engine scripts/bench.sh built
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emcc's optimizer and terser need Debian's modules
 top="${TOP:-25}"
 build=1
 [[ "${1:-}" == --no-build ]] && build=0
-forecast_dir=build/size-forecast
+forecast_dir="${FORECAST_DIR:-build/size-forecast}"
 if ((build)); then
   scripts/build.sh wasm >/dev/null
   cmake --preset wasm-release -B "$forecast_dir" -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
