@@ -29,7 +29,7 @@ report="$tmp/report.md"
 
 # bytes and gzip -9 bytes of a file
 sizes() { printf '%s %s' "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
-n() { printf "%'d" "$1"; }
+n() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 
 {
   echo "| engine | file | bytes | gzip -9 |"
