@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev     # native build, libFuzzer/sanitizers
   emscripten                                         # wasm build (3.1.6, clang-14)
+  terser                                             # minifies the wasm dist's JavaScript
   libeigen3-dev catch2 nlohmann-json3-dev libcli11-dev
   libxnnpack-dev libpthreadpool-dev                  # native reference backend, benchmarks
   libhdf5-dev hdf5-tools libzip-dev                  # Keras .h5 / .keras import

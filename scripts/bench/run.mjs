@@ -61,6 +61,7 @@ async function benchConfig(hidden, batch, loaded) {
   for (const row of ROWS) {
     const assets = loaded.assets[`${hidden}/${row.model}`];
     if (!assets) continue;
+    if (row.runtime !== 'shelfcast' && !assets.peers) continue;
     if (row.runtime !== 'shelfcast' && row.runtime !== 'onnxruntime-web' && !assets.weights) continue;
     const runtime = RUNTIMES[row.runtime];
     const runner = await runtime.load(assets, batch);

@@ -228,8 +228,11 @@ export function modelAssets(dir, hidden, variant) {
   } catch {
     weights = null;  // no float LSTM node (int8): rows that rebuild the model from float weights skip it
   }
+  // The peers get inputs normalised outside their timed call with one (offset, scale);
+  // window-mean and calendar models would need per-window inputs they are not given.
+  const peers = info.normalisation.kind === 'global' && info.input_features === 1;
   return {
-    shcf, onnxCore, weights, window: info.window, fileBytes: info.file_bytes,
+    shcf, onnxCore, weights, peers, window: info.window, fileBytes: info.file_bytes,
     norm: { offset: info.normalisation.offset, scale: info.normalisation.scale },
   };
 }

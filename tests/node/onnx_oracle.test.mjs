@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
@@ -28,7 +28,8 @@ const { loadEngine, dayNumber } = await import(distModule('shelfcast.js'));
 const engine = await loadEngine();
 const cli = nativeCli();
 const dir = mkdtempSync(join(tmpdir(), 'shelfcast-onnx-'));
-const golden = resolve(new URL('../golden', import.meta.url).pathname);
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const golden = join(root, 'tests/golden');
 const RELATIVE = 1e-5;
 
 function mulberry32(seed) {
@@ -94,6 +95,40 @@ for (const [hidden, extra] of [[1, []], [7, []], [16, []], [33, []], [64, []], [
       ours = model.forecastBatch(sales);
     }
     assertClose(ours, await ortRun(onnx, feeds), `LSTM-${hidden}`);
+    model.dispose();
+  });
+}
+
+// The shipped models (models/*.shcf, trained): float ones export and match the same way.
+const shipped = existsSync(join(root, 'models'))
+  ? readdirSync(join(root, 'models')).filter((f) => f.endsWith('.shcf')).sort()
+  : [];
+for (const file of shipped) {
+  test(`shipped model ${file}: onnxruntime-web on the exported file equals shelfcast`, async (t) => {
+    const shcf = join(root, 'models', file);
+    const info = JSON.parse(run('inspect', shcf, '--json'));
+    const encodings = info.layers.flatMap((l) => l.tensors.map((x) => x.encoding));
+    if (encodings.some((e) => e !== 'f32' && e !== 'f16')) {
+      t.skip(`not a float model (${[...new Set(encodings)].join(', ')}): the int8 test below covers DynamicQuantizeLSTM`);
+      return;
+    }
+    const T = info.window, n = 16;
+    const onnx = join(dir, file.replace('.shcf', '.onnx'));
+    run('export', 'onnx', shcf, '--out', onnx);
+    const sales = windows(n, T, 5);
+    const model = engine.loadModel(readFileSync(shcf));
+    const feeds = { sales: new ort.Tensor('float32', sales, [n, T]) };
+    const calendar = [info.calendar.day_of_week ? 'dow' : '', info.calendar.month ? 'month' : ''].filter(Boolean).join(',');
+    let ours;
+    if (calendar) {
+      const first = '2017-03-01';
+      const width = info.input_features - 1;
+      feeds.calendar = new ort.Tensor('float32', calendarFeatures(n, T, first, calendar), [n, T, width]);
+      ours = model.forecastBatch(sales, { dates: [first] });
+    } else {
+      ours = model.forecastBatch(sales);
+    }
+    assertClose(ours, await ortRun(onnx, feeds), file);
     model.dispose();
   });
 }

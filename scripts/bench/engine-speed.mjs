@@ -1,0 +1,69 @@
+// A quick speed check of one engine build (no peers): forecastBatch on shipped models,
+// median CPU µs per call over interleaved samples. For before/after comparisons of build
+// changes (docs/size.md), e.g. an old and a new dist in the same run:
+//   node scripts/bench/engine-speed.mjs [--dist DIR[,DIR2...]] [--models models/lstm16.shcf,models/lstm64.shcf]
+//        [--batches 1,500] [--rounds 9]
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const dists = (args.dist ?? 'build/wasm/dist').split(',').map((d) => resolve(d));
+const models = (args.models ?? 'models/lstm16.shcf,models/lstm64.shcf').split(',').map((m) => resolve(root, m));
+const batches = (args.batches ?? '1,500').split(',').map(Number);
+const rounds = Number(args.rounds ?? 9);
+const SAMPLE_MS = 30;
+
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+const engines = [];
+for (const dist of dists) {
+  const { loadEngine } = await import(`${pathToFileURL(resolve(dist, 'shelfcast.js')).href}?${engines.length}`);
+  engines.push({ dist, engine: await loadEngine() });
+}
+const rows = [];
+for (const file of models) {
+  for (const batch of batches) {
+    const runs = engines.map(({ dist, engine }) => {
+      const model = engine.loadModel(readFileSync(file));
+      const rand = mulberry32(batch);
+      const x = Float32Array.from({ length: batch * model.info.window }, () => Math.round(120 * rand()));
+      return { dist, model, x, times: [] };
+    });
+    // Warm-up and calibration: calls per sample of about SAMPLE_MS.
+    let iters = 1;
+    for (const r of runs) {
+      const t0 = performance.now();
+      let n = 0;
+      while (performance.now() - t0 < 300) { r.model.forecastBatch(r.x); n++; }
+      iters = Math.max(iters, Math.ceil((n * SAMPLE_MS) / 300));
+    }
+    for (let round = 0; round < rounds; round++) {
+      for (const r of runs) {
+        const c0 = process.cpuUsage();
+        for (let i = 0; i < iters; i++) r.model.forecastBatch(r.x);
+        const c = process.cpuUsage(c0);
+        r.times.push(((c.user + c.system) / iters));
+      }
+    }
+    for (const r of runs) {
+      rows.push({ dist: r.dist, model: basename(file), batch, us: median(r.times) });
+      r.model.dispose();
+    }
+  }
+}
+console.log('| build | model | batch | µs per call (median CPU) |');
+console.log('|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.dist.replace(`${root}/`, '')} | ${r.model} | ${r.batch} | ${r.us.toFixed(1)} |`);
