@@ -46,7 +46,8 @@ Result<SeriesDrift> SeriesDrift::Create(const DriftOptions& options) {
 }
 
 Status SeriesDrift::Observe(DayNumber day, float actual, float deployed, float shadow) {
-  if (status_.days > 0 && day <= last_day_)
+  const bool same_day = status_.days > 0 && day == last_day_ && options_.pooled;
+  if (status_.days > 0 && day <= last_day_ && !same_day)
     return InvalidArgument("day " + FormatIsoDate(day) + " is not after the last observed day " +
                            FormatIsoDate(last_day_));
   if (!ValidActual(actual)) return InvalidArgument("actual sales of " + FormatIsoDate(day) + " must be a finite number >= 0");
@@ -54,23 +55,35 @@ Status SeriesDrift::Observe(DayNumber day, float actual, float deployed, float s
     return InvalidArgument("the deployed model's forecast for " + FormatIsoDate(day) + " is not a finite number");
   if (options_.shadow && !std::isfinite(shadow))
     return InvalidArgument("the shadow model's forecast for " + FormatIsoDate(day) + " is not a finite number");
-  Entry& e = ring_[next_];
-  e.deployed_ape = Ape(actual, deployed);
-  e.shadow_ape = options_.shadow ? Ape(actual, shadow) : -1.0;
-  next_ = (next_ + 1) % ring_.size();
-  last_day_ = day;
-  ++status_.days;
-  if (status_.window_days < options_.window) ++status_.window_days;
-  // The baseline learnt from the first days, when none was given.
-  if (options_.baseline_mape < 0 && options_.calibration_days > 0 && status_.days <= options_.calibration_days) {
-    if (e.deployed_ape >= 0) {
-      calibration_sum_ += e.deployed_ape;
-      ++calibration_count_;
-    }
-    if (status_.days == options_.calibration_days && calibration_count_ > 0) {
+  const bool calibrating = options_.baseline_mape < 0 && options_.calibration_days > 0 && !status_.has_baseline;
+  if (!same_day) {
+    // The calibration ends with its last day (the next day's first observation closes it).
+    if (calibrating && status_.days == options_.calibration_days && calibration_count_ > 0) {
       status_.has_baseline = true;
       status_.baseline_mape = calibration_sum_ / calibration_count_;
     }
+    ring_[next_] = Entry();
+    current_ = next_;
+    next_ = (next_ + 1) % ring_.size();
+    last_day_ = day;
+    ++status_.days;
+    if (status_.window_days < options_.window) ++status_.window_days;
+  }
+  const double d_ape = Ape(actual, deployed);
+  if (d_ape >= 0) {
+    Entry& e = ring_[current_];
+    e.deployed += d_ape;
+    if (options_.shadow) e.shadow += Ape(actual, shadow);
+    ++e.count;
+    if (calibrating && status_.days <= options_.calibration_days) {
+      calibration_sum_ += d_ape;
+      ++calibration_count_;
+    }
+  }
+  // A series (one observation a day) knows its calibration is complete at once.
+  if (!options_.pooled && calibrating && status_.days == options_.calibration_days && calibration_count_ > 0) {
+    status_.has_baseline = true;
+    status_.baseline_mape = calibration_sum_ / calibration_count_;
   }
   Update(day);
   return Status::Ok();
@@ -82,16 +95,16 @@ void SeriesDrift::Update(DayNumber day) {
   uint32_t count = 0;
   for (uint32_t i = 0; i < status_.window_days; ++i) {
     const Entry& e = ring_[i];
-    if (e.deployed_ape < 0) continue;
-    deployed += e.deployed_ape;
-    shadow += e.shadow_ape;
-    ++count;
+    deployed += e.deployed;
+    shadow += e.shadow;
+    count += e.count;
   }
   DriftStatus& s = status_;
   s.window_count = count;
   s.deployed_mape = count ? deployed / count : 0;
   s.shadow_mape = count && options_.shadow ? shadow / count : 0;
-  // Only a full window with sales on at least half of its days is judged.
+  // Only a full window with at least one pair per two days is judged (a series: sales on
+  // at least half of its days).
   const bool judged = s.window_days == options_.window && 2 * count >= options_.window;
   s.vs_shadow = judged && options_.shadow && s.deployed_mape > s.shadow_mape + options_.margin;
   s.vs_baseline = judged && s.has_baseline && s.deployed_mape > s.baseline_mape + options_.margin;

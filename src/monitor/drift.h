@@ -10,6 +10,12 @@
 // only, as eval/metrics.h's MAPE: a day with zero sales stays in the window (it counts as
 // a day) but has no percentage error. The window holds the last `window` observed days.
 //
+// Pooled (options.pooled): many series at once, several observations per day (one per
+// series), in day order; the rolling MAPE is pooled over every (series, day) pair of the
+// window, as eval's pooled MAPE. A level shift of a whole store stands out there: one
+// series' rolling MAPE over a week is too noisy to tell it from the data's own changes
+// (docs/monitoring.md has the measurement).
+//
 // Two rules, each on when its reference exists; the flag is on while either holds and the
 // window is full with at least half of its days having sales:
 //   vs shadow:   deployed MAPE > shadow MAPE + margin          (options.shadow)
@@ -36,6 +42,7 @@ struct DriftOptions {
   bool shadow = false;           // forecasts of a shadow model come with every observation
   double baseline_mape = -1.0;   // the deployed model's reference MAPE in %; < 0: none
   uint32_t calibration_days = 0; // no baseline given: learn it over this many first days (0: off)
+  bool pooled = false;           // several observations per day (see above)
 };
 
 Status ValidateDriftOptions(const DriftOptions& options);
@@ -43,7 +50,7 @@ Status ValidateDriftOptions(const DriftOptions& options);
 struct DriftStatus {
   uint32_t days = 0;          // observations recorded since Create
   uint32_t window_days = 0;   // observations in the window now (up to options.window)
-  uint32_t window_count = 0;  // of them, days with sales > 0 (the MAPE's pairs)
+  uint32_t window_count = 0;  // the MAPE's pairs in the window (observations with sales > 0)
   double deployed_mape = 0;   // rolling MAPE, % (0 while window_count == 0)
   double shadow_mape = 0;     // the shadow's, over the same days (options.shadow)
   bool has_baseline = false;  // baseline_mape is known (given, or calibrated)
@@ -61,9 +68,9 @@ class SeriesDrift {
   static Result<SeriesDrift> Create(const DriftOptions& options);
 
   // One day: the actual sales and the forecasts made for that day before it was known.
-  // `shadow` is ignored unless options.shadow. Days must increase. Refuses (and records
-  // nothing) a negative or non-finite actual, a non-finite forecast, or a day not after
-  // the previous one.
+  // `shadow` is ignored unless options.shadow. Days must increase (pooled: must not
+  // decrease). Refuses (and records nothing) a negative or non-finite actual, a
+  // non-finite forecast, or a day out of order.
   Status Observe(DayNumber day, float actual, float deployed, float shadow);
 
   const DriftStatus& status() const { return status_; }
@@ -73,13 +80,15 @@ class SeriesDrift {
   explicit SeriesDrift(const DriftOptions& options);
   void Update(DayNumber day);
 
-  struct Entry {
-    double deployed_ape;  // < 0: actual was 0 (no percentage error)
-    double shadow_ape;
+  struct Entry {  // one day: sums of the percentage errors of its pairs with sales > 0
+    double deployed = 0;
+    double shadow = 0;
+    uint32_t count = 0;
   };
   DriftOptions options_;
   std::vector<Entry> ring_;  // options.window entries
-  size_t next_ = 0;
+  size_t next_ = 0;     // the entry the next day takes
+  size_t current_ = 0;  // the entry of last_day_
   DayNumber last_day_ = 0;
   double calibration_sum_ = 0;
   uint32_t calibration_count_ = 0;

@@ -16,13 +16,14 @@ using emscripten::val;
 
 class DriftHandle {
  public:
-  DriftHandle(uint32_t window, double margin, bool shadow, double baseline_mape, uint32_t calibration_days) {
+  DriftHandle(uint32_t window, double margin, bool shadow, double baseline_mape, uint32_t calibration_days, bool pooled) {
     DriftOptions o;
     o.window = window;
     o.margin = margin;
     o.shadow = shadow;
     o.baseline_mape = baseline_mape;
     o.calibration_days = calibration_days;
+    o.pooled = pooled;
     Result<SeriesDrift> d = SeriesDrift::Create(o);
     if (!d.ok()) {
       error_ = d.status().message();
@@ -73,7 +74,7 @@ EMSCRIPTEN_BINDINGS(shelfcast_monitor) {
   using namespace emscripten;
   using shelfcast::DriftHandle;
   class_<DriftHandle>("DriftHandle")
-      .constructor<uint32_t, double, bool, double, uint32_t>()
+      .constructor<uint32_t, double, bool, double, uint32_t, bool>()
       .function("error", &DriftHandle::error)
       .function("lastError", &DriftHandle::lastError)
       .function("observe", &DriftHandle::observe)
