@@ -150,6 +150,36 @@ TEST_CASE("drift: a window with sales on fewer than half of its days is not judg
   CHECK(d.status().flagged);
 }
 
+TEST_CASE("drift: pooled over series, several observations a day, MAPE over every pair of the window", "[monitor]") {
+  DriftOptions o;
+  o.window = 2;
+  o.margin = 5;
+  o.pooled = true;
+  o.calibration_days = 1;
+  SeriesDrift d = Make(o);
+  // Day 1, two series: APE 10 and 30; a zero-sales observation adds nothing.
+  REQUIRE(d.Observe(kDay, 100, 110, 0).ok());
+  REQUIRE(d.Observe(kDay, 10, 13, 0).ok());
+  REQUIRE(d.Observe(kDay, 0, 4, 0).ok());
+  CHECK(d.status().days == 1);
+  CHECK(d.status().window_count == 2);
+  CHECK(Near(d.status().deployed_mape, 20));
+  CHECK_FALSE(d.status().has_baseline);  // closed by the next day's first observation
+  // Day 2: APE 40 and 50: pooled (10 + 30 + 40 + 50) / 4 = 32.5 > baseline 20 + 5
+  REQUIRE(d.Observe(kDay + 1, 100, 140, 0).ok());
+  CHECK(d.status().has_baseline);
+  CHECK(Near(d.status().baseline_mape, 20));
+  REQUIRE(d.Observe(kDay + 1, 10, 15, 0).ok());
+  CHECK(d.status().days == 2);
+  CHECK(d.status().window_count == 4);
+  CHECK(Near(d.status().deployed_mape, 32.5));
+  CHECK(d.status().flagged);
+  // Day 3 pushes day 1 out: (40 + 50 + 0) / 3 = 30
+  REQUIRE(d.Observe(kDay + 2, 10, 10, 0).ok());
+  CHECK(Near(d.status().deployed_mape, 30));
+  CHECK(d.Observe(kDay + 1, 10, 10, 0).message() == "day 2017-07-02 is not after the last observed day 2017-07-03");
+}
+
 TEST_CASE("drift: bad options and observations are refused with their reason", "[monitor]") {
   DriftOptions o;
   o.window = 1;
