@@ -67,7 +67,7 @@ template.innerHTML = `
   .error { color: var(--shelf-error, #a8330b); font-weight: 600; margin: 0.3em 0; }
   .error:empty { display: none; }
   .updated { font-size: 0.7em; opacity: 0.8; }
-  .drift { font-size: 0.8em; margin: 0.2em 0 0; }
+  .drift { font-size: 0.8em; margin: 0.7em 0 0; }
   .drift:empty { display: none; }
   .drift.flagged { color: var(--shelf-error, #a8330b); font-weight: 700; }
 </style>
