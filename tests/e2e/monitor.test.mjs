@@ -1,7 +1,8 @@
 // The drift monitor in the browser (headless Chromium): the demo page's scenario flags the
 // injected demand shift (+30 % from 2017-07-01) and clears without it, driven by keyboard
 // through its labelled checkbox; <shelf-forecast> with a shadow model shows the flag on a
-// shifted series and none on the same series unshifted.
+// shifted series and none on the same series unshifted; a browser without wasm SIMD (its
+// WebAssembly.validate refusing SIMD modules) loads the portable engine and still draws.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeCli } from '../node/helpers.mjs';
-import { launchBrowser, outDir, serveSite, skip } from './site.mjs';
+import { launchBrowser, outDir, recordRequests, serveSite, skip } from './site.mjs';
 
 let server, context, page;
 const pageErrors = [];
@@ -79,4 +80,40 @@ test('<shelf-forecast> with a shadow model shows the drift flag of a shifted ser
   assert.equal(plain.state, 'ok');
   assert.match(plain.text, /^No drift: 7-day MAPE [\d.]+ %, shadow [\d.]+ %$/);
   assert.deepEqual(pageErrors, []);
+});
+
+test('a browser without wasm SIMD loads the portable engine, and the kiosk still draws', { skip }, async () => {
+  const old = await launchBrowser();
+  try {
+    // The page's WebAssembly.validate refuses every module with a SIMD opcode prefix (0xfd
+    // in a code section is enough for the 31-byte probe), as a browser without SIMD does.
+    await old.addInitScript(() => {
+      const validate = WebAssembly.validate;
+      WebAssembly.validate = (bytes) => {
+        const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer ?? bytes);
+        return b.length < 64 && b.includes(0xfd) ? false : validate(bytes);
+      };
+    });
+    const requests = recordRequests(old);
+    const kiosk = await old.newPage();
+    const errors = [];
+    kiosk.on('pageerror', (e) => errors.push(e.message));
+    await kiosk.goto(`${server.url}/kiosk.html`);
+    await kiosk.waitForFunction(() => [...document.querySelectorAll('shelf-forecast')].every((e) => ['ready', 'error'].includes(e.dataset.state)),
+      null, { timeout: 300_000 });
+    const states = await kiosk.$$eval('shelf-forecast', (els) => els.map((e) => e.dataset.state));
+    assert.deepEqual(states, ['ready', 'ready', 'ready', 'ready', 'ready', 'ready']);
+    const platform = await kiosk.evaluate(async () => {
+      const { loadEngine } = await import('./shelfcast.js');
+      const e = await loadEngine();
+      return e.platform();
+    });
+    assert.deepEqual(platform, { hostSimd: false, build: 'portable', forced: false, int8: 'portable', kernels: {} });
+    const names = requests.map((r) => new URL(r.url).pathname);
+    assert.ok(names.includes('/shelfcast-engine-portable.wasm'), names.join(' '));
+    assert.ok(!names.includes('/shelfcast-engine.wasm'), 'the SIMD engine is never fetched');
+    assert.deepEqual(errors, []);
+  } finally {
+    await old.close();
+  }
 });
