@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { distModule, nativeCli } from './helpers.mjs';
 
 const { loadEngine, hostHasWasmSimd } = await import(distModule('shelfcast.js'));
@@ -110,4 +111,19 @@ test('the drift monitor runs on the portable engine with the same flags', () => 
   assert.equal(statuses[1].flagsRaised, statuses[0].flagsRaised);
   assert.equal(statuses[1].flagged, statuses[0].flagged);
   assert.ok(Math.abs(statuses[1].deployedMape - statuses[0].deployedMape) <= 1e-3 * statuses[0].deployedMape);
+});
+
+test('the portable engine has no SIMD instruction: binaryen validates it with SIMD disabled, and not the SIMD128 one', () => {
+  // wasm-opt (binaryen) comes with Debian's emscripten; --disable-simd makes any v128
+  // instruction a validation error.
+  const check = (name) => {
+    try {
+      execFileSync('wasm-opt', [fileURLToPath(distModule(name)), '--all-features', '--disable-simd', '-o', '/dev/null'], { stdio: 'pipe' });
+      return 'valid';
+    } catch (e) {
+      return /SIMD is disabled/.test(String(e.stderr) + String(e.stdout)) ? 'uses SIMD' : `error: ${e.message}`;
+    }
+  };
+  assert.equal(check('shelfcast-engine-portable.wasm'), 'valid');
+  assert.equal(check('shelfcast-engine.wasm'), 'uses SIMD');
 });
