@@ -180,6 +180,16 @@ TEST_CASE("drift: pooled over series, several observations a day, MAPE over ever
   CHECK(d.Observe(kDay + 1, 10, 10, 0).message() == "day 2017-07-02 is not after the last observed day 2017-07-03");
 }
 
+TEST_CASE("drift: the defaults are those measured in docs/monitoring.md and used by the JS API", "[monitor]") {
+  const DriftOptions o;
+  CHECK(o.window == 7);
+  CHECK(o.margin == 6.0);
+  CHECK_FALSE(o.shadow);
+  CHECK(o.baseline_mape < 0);
+  CHECK(o.calibration_days == 0);
+  CHECK_FALSE(o.pooled);
+}
+
 TEST_CASE("drift: bad options and observations are refused with their reason", "[monitor]") {
   DriftOptions o;
   o.window = 1;
