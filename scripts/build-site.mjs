@@ -14,7 +14,7 @@
 // Layout of the site (all URLs relative, so it can be served under any path):
 //   index.html demo.js demo.css chart.js                    the demo page
 //   kiosk.html shelf-forecast.js (+ .d.ts)                   the kiosk page, the custom element
-//   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the engine (+ shelfcast.d.ts)
+//   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the engine (+ shelfcast.d.ts; + shelfcast-engine-portable.{js,wasm}, no SIMD)
 //   vendor/uplot.mjs vendor/uPlot.min.css vendor/uPlot.LICENSE
 //   models/manifest.json models/*.shcf models/kiosk.shcf
 //   models/demo.json                                          the page's manifest (pageManifest)
@@ -32,7 +32,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The page's own files, copied from web/. Listed, not globbed, so nothing else ships.
 // The JS the demo page loads is served without its comments (COMPACT_JS, compactJs).
 const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'score-worker.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
-const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts'];
+// shelfcast-engine-portable.*: the engine without SIMD128, loaded only by hosts without wasm SIMD.
+const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts',
+  'shelfcast-engine-portable.js', 'shelfcast-engine-portable.wasm'];
 const COMPACT_JS = ['demo.js', 'chart.js', 'score-worker.js', 'shelfcast.js'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };

@@ -399,7 +399,8 @@ function cells(row) {
     technique: row.technique,
     hidden: isModel ? row.hidden : '—',
     sparsity: isModel ? `${fmt(100 * row.sparsity)} %` : '—',
-    precision: isModel ? row.precision : '—',
+    // INT8 runs on integer SIMD only in the SIMD128 engine; elsewhere the scalar reference.
+    precision: isModel ? (row.precision === 'int8' && state.platform?.build === 'portable' ? 'int8 (portable path)' : row.precision) : '—',
     fileBytes: isModel ? fmt(row.fileBytes) : '—',
     articleBytes: isModel ? fmt(row.articleBytes) : '—',
     compression: isModel && state.baseBytes ? `${fmt(state.baseBytes / row.fileBytes, 1)}×` : '—',
@@ -651,6 +652,9 @@ function wireControls() {
     e.target.value = '';
   });
   $('show-all').addEventListener('click', showAll);
+  $('inject-shift').addEventListener('change', () => {
+    if (state.demo) runDrift().catch((e) => showError(`drift monitor: ${e.message}`));
+  });
   $('reset').addEventListener('click', async () => {
     $('reset').hidden = true;
     setData(state.demo.data, state.demo.name, manifestProtocol(state.manifest.protocol));
@@ -672,6 +676,69 @@ function wireControls() {
     if (/\.shcf$/i.test(file.name)) useModelFile(file);
     else useCsv(file);
   });
+}
+
+// ---- Drift monitor scenario ----
+
+// The deployed model (the compressed calendar model), its float shadow and the injected
+// shift. Calendar models, because the generated data's own month-to-month level changes
+// are what a model without calendar features misses most (docs/monitoring.md).
+const DRIFT = { deployed: 'lstm16-cal56', shadow: 'lstm64-cal56', shift: '2017-07-01', factor: 1.3 };
+
+/**
+ * Replays the demo data through engine.createMonitor one day at a time, every series each
+ * day, with the monitor's default window and margin and the deployed model's manifest
+ * MAPE as its baseline; with the shift injected, sales from DRIFT.shift on are multiplied
+ * by DRIFT.factor (rounded). Shows whether and when the pooled flag fired.
+ */
+async function runDrift() {
+  const generation = (state.driftGeneration = (state.driftGeneration ?? 0) + 1);
+  const out = $('drift-status');
+  const deployed = state.rows.find((r) => r.kind === 'model' && r.id === DRIFT.deployed);
+  const shadow = state.rows.find((r) => r.kind === 'model' && r.id === DRIFT.shadow);
+  if (!deployed || !shadow) {
+    out.textContent = `The drift scenario needs the models ${DRIFT.deployed} and ${DRIFT.shadow} of models/manifest.json.`;
+    return;
+  }
+  const baselineMape = state.manifest.models.find((m) => m.name === DRIFT.deployed)?.mape;
+  const inject = $('inject-shift').checked;
+  const shift = dayNumber(DRIFT.shift);
+  const { series } = state.demo.data;
+  const monitor = state.engine.createMonitor({ model: deployed.model, shadow: shadow.model, baselineMape });
+  const o = monitor.options;
+  $('drift-models').textContent = `${deployed.name}, beside the float shadow ${shadow.name}`;
+  $('drift-rule').textContent = `pooled over the ${series.length} series, rolling window ${o.window} days, margin ${o.margin} MAPE points over the shadow or the manifest MAPE ${fmt(baselineMape, 2)} %`;
+  out.dataset.drift = 'running';
+  out.textContent = `Monitoring ${series.length} series${inject ? ' with the shift injected' : ''}…`;
+  try {
+    const first = series[0].firstDay;
+    const days = series[0].values.length;
+    for (let i = 0; i < days; i++) {
+      for (const s of series) {
+        const v = s.values[i];
+        monitor.observe(s.key, first + i, inject && first + i >= shift ? Math.round(v * DRIFT.factor) : v);
+      }
+      if (i % 30 === 29) {
+        await yieldToBrowser();
+        if (generation !== state.driftGeneration) return;
+      }
+    }
+    const all = monitor.overall();
+    const perSeries = monitor.series.filter((id) => monitor.status(id).flagsRaised > 0).length;
+    const range = `${isoDate(first + Math.max(deployed.window, shadow.window))} to ${all.lastDay}`;
+    const detail = `${series.length} series pooled, ${range}; single series flagged against the shadow: ${perSeries}`;
+    if (all.flagsRaised === 0) {
+      out.dataset.drift = 'ok';
+      out.textContent = `No drift flag (${detail}).`;
+      return;
+    }
+    const delay = dayNumber(all.firstFlagDay) - shift;
+    const when = inject && delay >= 0 ? ` (${delay} days after the shift)` : '';
+    out.dataset.drift = 'flagged';
+    out.textContent = `⚠ Drift flagged on ${all.firstFlagDay}${when}: the ${o.window}-day MAPE of ${deployed.name} passed its baseline by more than ${o.margin} points (${detail}).`;
+  } finally {
+    monitor.dispose();
+  }
 }
 
 /** Evaluates everything on the current data and reports when the table is full. */
@@ -746,12 +813,21 @@ async function main() {
   const { api, module } = await engineModules(apiText, glueText);
   state.api = module;
   ({ dayNumber, isoDate } = module);
-  const wasmBytes = await wasm;
-  const scoring = blobUrl(workerText);
-  startWorkers(scoring, api, wasmBytes);
-  state.engine = await module.loadEngine({ wasmBinary: wasmBytes });
-  pool.local = { scoring: await import(scoring), busy: false };
-  $('engine').textContent = `WebAssembly${state.engine.simd ? ' SIMD128' : ''}`;
+  if (module.hostHasWasmSimd()) {
+    const wasmBytes = await wasm;
+    const scoring = blobUrl(workerText);
+    startWorkers(scoring, api, wasmBytes);
+    state.engine = await module.loadEngine({ wasmBinary: wasmBytes });
+    pool.local = { scoring: await import(scoring), busy: false };
+  } else {
+    // A host without wasm SIMD: the portable engine (loadEngine of the served shelfcast.js
+    // fetches shelfcast-engine-portable.{js,wasm}), scored on this thread only.
+    const portable = await import('./shelfcast.js');
+    state.engine = await portable.loadEngine();
+    pool.local = { scoring: await import(blobUrl(workerText)), busy: false };
+  }
+  state.platform = state.engine.platform();
+  $('engine').textContent = state.platform.build === 'simd128' ? 'WebAssembly SIMD128' : 'WebAssembly (portable: this browser has no wasm SIMD)';
   performance.mark('shelfcast:engine-ready');
 
   for (const m of eager) await addManifestRow(m);
@@ -781,6 +857,7 @@ async function main() {
   performance.mark('shelfcast:rows-shown');
   await run(state.demo.label);
   performance.mark('shelfcast:table-filled');
+  await runDrift();
 }
 
 main().catch((e) => {

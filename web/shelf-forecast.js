@@ -14,6 +14,16 @@
 //             the horizon)
 //   refresh   seconds between re-reading the CSV and forecasting again (default: never)
 //   label     the title (default: the series name)
+// Drift monitoring (on when shadow, baseline-mape or monitor is set): every day of the
+// series is replayed through engine.createMonitor and the element shows the rolling MAPE
+// and, when it fires, the drift flag:
+//   shadow        URL of a float "shadow" model run beside the deployed one
+//   baseline-mape the deployed model's expected MAPE in % (e.g. its manifest MAPE)
+//   monitor-window, monitor-margin, monitor-calibration   the monitor's window (days),
+//                 margin (MAPE points) and calibration days (see docs/monitoring.md)
+//   monitor       (boolean) monitor with the defaults only
+// Event 'drift' (detail: the monitor's status) after each render; data-drift = ok |
+// flagged | warming-up.
 // Styling: the element is a block (height 18rem unless set); the colours come from
 // --shelf-ink, --shelf-grid, --shelf-actual and --shelf-forecast.
 // Events: 'forecast' (detail: { series, firstDay, values }) after each render;
@@ -57,17 +67,22 @@ template.innerHTML = `
   .error { color: var(--shelf-error, #a8330b); font-weight: 600; margin: 0.3em 0; }
   .error:empty { display: none; }
   .updated { font-size: 0.7em; opacity: 0.8; }
+  .drift { font-size: 0.8em; margin: 0.7em 0 0; }
+  .drift:empty { display: none; }
+  .drift.flagged { color: var(--shelf-error, #a8330b); font-weight: 700; }
 </style>
 <figure>
   <figcaption><span class="title"></span><span class="total"></span></figcaption>
   <div class="chart"></div>
+  <p class="drift" role="status"></p>
   <p class="error" role="alert"></p>
   <span class="updated"></span>
 </figure>`;
 
 export class ShelfForecast extends HTMLElement {
   static get observedAttributes() {
-    return ['model', 'csv', 'store', 'item', 'series', 'horizon', 'history', 'refresh', 'label'];
+    return ['model', 'csv', 'store', 'item', 'series', 'horizon', 'history', 'refresh', 'label', 'shadow', 'baseline-mape',
+      'monitor-window', 'monitor-margin', 'monitor-calibration', 'monitor'];
   }
 
   constructor() {
@@ -117,7 +132,9 @@ export class ShelfForecast extends HTMLElement {
       const modelUrl = this.getAttribute('model');
       const csvUrl = this.getAttribute('csv');
       if (!modelUrl || !csvUrl) throw new Error('<shelf-forecast> needs a model and a csv attribute');
-      const [e, model, text] = await Promise.all([getEngine(), getModel(modelUrl), fetchText(csvUrl)]);
+      const shadowUrl = this.getAttribute('shadow');
+      const [e, model, text, shadow] = await Promise.all([getEngine(), getModel(modelUrl), fetchText(csvUrl),
+        shadowUrl ? getModel(shadowUrl) : null]);
       if (ticket !== this._ticket) return;
       const data = e.parseSalesCsv(text);
       const series = this._pickSeries(data);
@@ -125,14 +142,62 @@ export class ShelfForecast extends HTMLElement {
       const history = Math.min(series.values.length, intAttribute(this, 'history', Math.max(28, horizon)));
       const forecast = model.forecastSeries(series, { horizon });
       this._draw(series, history, forecast);
+      const drift = this._monitor(e, model, shadow, series);
       this.dataset.state = 'ready';
       this.dispatchEvent(new CustomEvent('forecast', { detail: { series: series.key, firstDay: forecast.firstDay, values: forecast.values } }));
+      if (drift) this.dispatchEvent(new CustomEvent('drift', { detail: drift }));
     } catch (err) {
       if (ticket !== this._ticket) return;
       this._part('error').textContent = err.message;
       this.dataset.state = 'error';
       this.dispatchEvent(new CustomEvent('forecasterror', { detail: { message: err.message } }));
     }
+  }
+
+  // Replays every day of the series through a drift monitor (when monitoring is on) and
+  // shows its state; returns the monitor's status, or null.
+  _monitor(e, model, shadow, series) {
+    const on = ['shadow', 'baseline-mape', 'monitor'].some((name) => this.hasAttribute(name));
+    const line = this._part('drift');
+    if (!on) {
+      line.textContent = '';
+      delete this.dataset.drift;
+      return null;
+    }
+    const number = (name) => {
+      const text = this.getAttribute(name);
+      if (text === null || text === '') return undefined;
+      const n = Number(text);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`${name}="${text}" is not a number >= 0`);
+      return n;
+    };
+    const monitor = e.createMonitor({ model, shadow, baselineMape: number('baseline-mape'), window: number('monitor-window'),
+      margin: number('monitor-margin'), calibrationDays: number('monitor-calibration') });
+    let status;
+    try {
+      monitor.observeSeries(series.key, series.firstDay, series.values);
+      status = monitor.overall();  // one series: the pooled rules (shadow and baseline) on it
+    } finally {
+      monitor.dispose();
+    }
+    const pct = (x) => `${x.toFixed(1)} %`;
+    const window = monitor.options.window;
+    let text;
+    if (status.flagged) {
+      const reference = status.vsShadow ? `the shadow model's ${pct(status.shadowMape)}` : `the baseline ${pct(status.baselineMape)}`;
+      text = `⚠ Drift since ${status.flaggedSince}: ${window}-day MAPE ${pct(status.deployedMape)}, over ${reference} by more than ${monitor.options.margin} points`;
+      this.dataset.drift = 'flagged';
+    } else if (status.windowDays < window) {
+      text = `Drift monitor: warming up (${status.windowDays} of ${window} days scored)`;
+      this.dataset.drift = 'warming-up';
+    } else {
+      const ref = status.shadowMape !== null ? `, shadow ${pct(status.shadowMape)}` : status.baselineMape !== null ? `, baseline ${pct(status.baselineMape)}` : '';
+      text = `No drift: ${window}-day MAPE ${pct(status.deployedMape)}${ref}`;
+      this.dataset.drift = 'ok';
+    }
+    line.textContent = text;
+    line.classList.toggle('flagged', status.flagged);
+    return status;
   }
 
   _pickSeries(data) {

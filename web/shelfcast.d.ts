@@ -232,13 +232,101 @@ export class Engine {
     data: SalesData,
     options?: EvaluateOptions,
   ): { protocol: { series: number; window: number; horizon: number; examples: number; pairs: number }; rows: EvaluationRow[] };
+  /** The platform check: which build runs, whether the host has wasm SIMD, the kernels of the models given. */
+  platform(models?: Record<string, Model>): PlatformReport;
+  /** A drift monitor of a deployed model (and an optional float shadow model). */
+  createMonitor(options: MonitorOptions): Monitor;
+}
+
+export interface PlatformReport {
+  /** The host runs WebAssembly SIMD128 (WebAssembly.validate of a SIMD module). */
+  hostSimd: boolean;
+  /** The engine loaded: shelfcast-engine.wasm (SIMD128) or shelfcast-engine-portable.wasm (scalar kernels). */
+  build: 'simd128' | 'portable';
+  /** loadEngine's `simd` option chose the build (otherwise the host's support did). */
+  forced: boolean;
+  /** 'integer-simd': int8 layers run the qs8 SIMD kernels (i32x4.dot_i16x8_s); 'portable': their scalar reference. */
+  int8: 'integer-simd' | 'portable';
+  /** Per model given: the kernels each LSTM layer runs (ModelInfo.kernels). */
+  kernels: Record<string, string>;
+}
+
+export interface MonitorOptions {
+  /** The deployed (compressed) model. */
+  model: Model;
+  /** A float model run beside it; its rolling MAPE is the reference of the shadow rule. */
+  shadow?: Model | null;
+  /** Days in the rolling window, 2..365. Default 7. */
+  window?: number;
+  /** MAPE points over the reference that raise the flag. Default 6. */
+  margin?: number;
+  /** The deployed model's expected MAPE (%): a number judges the pooled status (overall()); by series id also those series. */
+  baselineMape?: number | Record<string, number>;
+  /** Without a baselineMape number: learn the pooled baseline over the first scored days (0: off). Default 0. */
+  calibrationDays?: number;
+}
+
+export interface MonitorStatus {
+  series: string;
+  /** 'YYYY-MM-DD' of the last observed day, or null. */
+  lastDay: string | null;
+  /** Days scored (observed once the history held the models' windows). */
+  days: number;
+  /** Days in the rolling window now, and of them the days with sales > 0. */
+  windowDays: number;
+  windowCount: number;
+  /** Rolling MAPE (%) of the deployed model, of the shadow (null without one). */
+  deployedMape: number;
+  shadowMape: number | null;
+  /** The baseline in use (given or calibrated), or null. */
+  baselineMape: number | null;
+  flagged: boolean;
+  /** Which rule holds now: deployed > shadow + margin; deployed > baseline + margin. */
+  vsShadow: boolean;
+  vsBaseline: boolean;
+  /** Times the flag went on; first day of the current flag; first day it was ever on. */
+  flagsRaised: number;
+  flaggedSince: string | null;
+  firstFlagDay: string | null;
+}
+
+export interface MonitorObservation extends MonitorStatus {
+  /** The forecasts made for the day before its actual was known (null while the history is short). */
+  forecast: number | null;
+  shadowForecast: number | null;
+}
+
+export class Monitor {
+  readonly model: Model;
+  readonly shadow: Model | null;
+  readonly options: { window: number; margin: number; baselineMape?: number | Record<string, number>; calibrationDays: number };
+  /** The ids of the series observed so far. */
+  readonly series: string[];
+  /** One day's actual sales of a series; days of a series must be consecutive. */
+  observe(seriesId: string | number, date: DateLike, actual: number): MonitorObservation;
+  /** Consecutive days from firstDay; returns the status after the last. */
+  observeSeries(seriesId: string | number, firstDay: DateLike, values: ArrayLike<number>): MonitorStatus;
+  status(seriesId: string | number): MonitorStatus;
+  /** The status of every series flagged now. */
+  flags(): MonitorStatus[];
+  /** All series pooled (series '*'); needs observations in day order across series. */
+  overall(): MonitorStatus;
+  reset(seriesId: string | number): void;
+  dispose(): void;
 }
 
 export interface EngineOptions {
+  /** Force the SIMD128 build (true) or the portable one (false); default: the host's support. */
+  simd?: boolean;
   wasmBinary?: Uint8Array | ArrayBuffer;
   wasmUrl?: string | URL;
+  /** The portable build's bytes or URL (default: shelfcast-engine-portable.wasm beside shelfcast.js). */
+  portableWasmBinary?: Uint8Array | ArrayBuffer;
+  portableWasmUrl?: string | URL;
 }
 
 export function loadEngine(options?: EngineOptions): Promise<Engine>;
+/** True when the host runs WebAssembly SIMD128. */
+export function hostHasWasmSimd(): boolean;
 export function dayNumber(date: DateLike): number;
 export function isoDate(day: number): string;

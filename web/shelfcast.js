@@ -73,18 +73,74 @@ export function isoDate(day) {
   return new Date(day * 86400000).toISOString().slice(0, 10);
 }
 
+// The smallest module that uses SIMD128 (i8x16.splat, i8x16.popcnt): WebAssembly.validate
+// accepts it only on a host that runs wasm SIMD (Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+).
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0,
+  253, 15, 253, 98, 11]);
+
+/** True when this host runs WebAssembly SIMD128 (checked with WebAssembly.validate, nothing is run). */
+export function hostHasWasmSimd() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Instantiates the engine. Options: wasmBinary (bytes; skips loading), wasmUrl.
+ * Instantiates the engine: the SIMD128 build where the host runs wasm SIMD, else the
+ * portable build (shelfcast-engine-portable.{js,wasm}, scalar kernels), so the engine
+ * starts on any WebAssembly host. Options: simd (true/false: force a build; default: the
+ * host's support), wasmBinary / wasmUrl (the SIMD build's bytes or URL),
+ * portableWasmBinary / portableWasmUrl (the portable build's).
  */
 export async function loadEngine(options = {}) {
-  const wasmBinary = options.wasmBinary ?? (await defaultWasmBinary(options.wasmUrl));
-  const module = await createShelfcastEngine({ wasmBinary });
-  return new Engine(module);
+  const hostSimd = hostHasWasmSimd();
+  const simd = options.simd ?? hostSimd;
+  let module;
+  if (simd) {
+    const wasmBinary = options.wasmBinary ?? (await defaultWasmBinary(options.wasmUrl));
+    module = await createShelfcastEngine({ wasmBinary });
+  } else {
+    const { default: createPortable } = await import('./shelfcast-engine-portable.js');
+    const wasmBinary = options.portableWasmBinary ??
+      (await defaultWasmBinary(options.portableWasmUrl ?? new URL('./shelfcast-engine-portable.wasm', import.meta.url)));
+    module = await createPortable({ wasmBinary });
+  }
+  return new Engine(module, { hostSimd, forced: options.simd !== undefined });
 }
 
 export class Engine {
-  constructor(module) {
+  constructor(module, host = { hostSimd: hostHasWasmSimd(), forced: false }) {
     this._m = module;
+    this._host = host;
+  }
+
+  /**
+   * The platform check: { hostSimd (the host runs wasm SIMD128), build ('simd128' or
+   * 'portable': the engine loaded), forced (loadEngine's simd option chose it), int8
+   * ('integer-simd': int8 layers run the qs8 SIMD kernels on i32x4.dot_i16x8_s;
+   * 'portable': their scalar reference), kernels ({ name: the kernels each LSTM layer
+   * of that model runs }, for the models given as { name: model }) }.
+   */
+  platform(models = {}) {
+    const simdBuild = this._m.simdBuild();
+    const kernels = {};
+    for (const [name, model] of Object.entries(models)) kernels[name] = model.info.kernels;
+    return { hostSimd: this._host.hostSimd, build: simdBuild ? 'simd128' : 'portable', forced: this._host.forced,
+      int8: simdBuild ? 'integer-simd' : 'portable', kernels };
+  }
+
+  /**
+   * A drift monitor (see Monitor): `model` is the deployed model, `shadow` an optional
+   * float model run beside it. Options: window (days, default 7), margin (MAPE points,
+   * default 6), baselineMape (the deployed model's expected MAPE, e.g. its manifest MAPE:
+   * a number judges the pooled status of all series; { seriesId: number } also judges
+   * those series), calibrationDays (no number given: learn the pooled baseline over the
+   * first scored days; default 0, off). docs/monitoring.md justifies the defaults.
+   */
+  createMonitor(options) {
+    return new Monitor(this._m, options);
   }
 
   /** True when this build has the data tools (parseSalesCsv ... evaluateProtocol). */
@@ -706,5 +762,163 @@ export class Stream {
     this._outCap = 0;
     if (this._h) this._h.delete();
     this._h = null;
+  }
+}
+
+/**
+ * Drift monitoring: actual sales arrive one day at a time per series; the monitor
+ * forecasts each day with the deployed model (and the shadow) from the series' own
+ * history before recording the actual, keeps a rolling window of the absolute percentage
+ * errors (days with sales > 0, as MAPE) and raises a flag when the deployed model's
+ * rolling MAPE exceeds the shadow's, or its baseline MAPE, by `margin` points
+ * (src/monitor/drift.h has the rules). Days of a series must be consecutive.
+ */
+export class Monitor {
+  constructor(module, { model, shadow = null, window = 7, margin = 6, baselineMape, calibrationDays = 0 } = {}) {
+    if (!(model instanceof Model)) throw new ShelfcastError('createMonitor needs the deployed model: { model }');
+    if (shadow !== null && !(shadow instanceof Model)) throw new ShelfcastError('shadow must be a model or null');
+    if (baselineMape !== undefined && typeof baselineMape !== 'number' && (typeof baselineMape !== 'object' || baselineMape === null)) {
+      throw new ShelfcastError('baselineMape must be a number or an object of numbers by series id');
+    }
+    this._m = module;
+    this.model = model;
+    this.shadow = shadow;
+    this.options = { window, margin, baselineMape, calibrationDays };
+    this._series = new Map();
+    // All series pooled (in day order); its construction checks the options at once.
+    this._pooled = this._drift(typeof baselineMape === 'number' ? baselineMape : undefined, calibrationDays, true);
+    this._pooledError = '';
+  }
+
+  _drift(baseline, calibrationDays, pooled) {
+    const { window, margin } = this.options;
+    const handle = new this._m.DriftHandle(window, margin, this.shadow !== null, baseline ?? -1, calibrationDays, pooled);
+    const error = handle.error();
+    if (error) {
+      handle.delete();
+      throw new ShelfcastError(error);
+    }
+    return handle;
+  }
+
+  _state(id) {
+    let s = this._series.get(id);
+    if (!s) {
+      // A series is judged against the shadow, and against a baseline only when given its
+      // own: one series' weekly MAPE is too noisy for a shared one (docs/monitoring.md).
+      const b = this.options.baselineMape;
+      const baseline = typeof b === 'object' ? b[id] : undefined;
+      if (baseline !== undefined && typeof baseline !== 'number') throw new ShelfcastError(`baselineMape of series '${id}' is not a number`);
+      s = { drift: this._drift(baseline, 0, false), deployed: this.model.windowStream(), shadow: this.shadow?.windowStream() ?? null,
+        lastDay: null };
+      this._series.set(id, s);
+    }
+    return s;
+  }
+
+  /**
+   * Records one day's actual sales of a series: forecasts the day with both models from
+   * the days observed before it (once they hold a model's window), scores the forecasts,
+   * then adds the day to the history. Returns { series, day, forecast, shadowForecast,
+   * ...status } (forecasts null until the history holds the windows).
+   */
+  observe(seriesId, date, actual) {
+    const id = String(seriesId);
+    const day = dayNumber(date);
+    if (typeof actual !== 'number' || !Number.isFinite(actual) || actual < 0) {
+      throw new ShelfcastError(`series '${id}', ${isoDate(day)}: actual sales ${actual} must be a finite number >= 0`);
+    }
+    const s = this._state(id);
+    if (s.lastDay !== null && day !== s.lastDay + 1) {
+      throw new ShelfcastError(`series '${id}': ${isoDate(day)} is not the day after ${isoDate(s.lastDay)}; days must be consecutive (reset() the series to start over)`);
+    }
+    let forecast = null;
+    let shadowForecast = null;
+    const ready = s.deployed.steps >= this.model.window && (!s.shadow || s.shadow.steps >= this.shadow.window);
+    if (ready) {
+      forecast = s.deployed.forecast(1)[0];
+      shadowForecast = s.shadow ? s.shadow.forecast(1)[0] : null;
+      if (s.drift.observe(day, actual, forecast, shadowForecast ?? 0)) throw new ShelfcastError(`series '${id}': ${s.drift.lastError()}`);
+      // The pooled status needs every series' days in order; series fed one after the
+      // other leave it unavailable (overall() says why) and per-series status intact.
+      if (!this._pooledError && this._pooled.observe(day, actual, forecast, shadowForecast ?? 0)) {
+        this._pooledError = `the pooled status needs observations in day order across series: ${this._pooled.lastError()}`;
+      }
+    }
+    s.deployed.step(actual, day);
+    s.shadow?.step(actual, day);
+    s.lastDay = day;
+    if (this._lastDay === undefined || day > dayNumber(this._lastDay)) this._lastDay = isoDate(day);
+    return { ...this.status(id), forecast, shadowForecast };
+  }
+
+  /** Observes consecutive days of a series from `firstDay` (values: sales); returns the last status. */
+  observeSeries(seriesId, firstDay, values) {
+    const first = dayNumber(firstDay);
+    let last = this.status(seriesId);
+    for (let i = 0; i < values.length; i++) last = this.observe(seriesId, first + i, values[i]);
+    return last;
+  }
+
+  /**
+   * A series' monitor state: { series, lastDay ('YYYY-MM-DD' or null), days (days
+   * scored), windowDays, windowCount (days with sales > 0 in the window), deployedMape,
+   * shadowMape (null without a shadow), baselineMape (null until known), flagged,
+   * vsShadow, vsBaseline (which rule holds), flagsRaised, flaggedSince, firstFlagDay
+   * ('YYYY-MM-DD' or null) }.
+   */
+  status(seriesId) {
+    const id = String(seriesId);
+    const s = this._series.get(id);
+    if (!s) {
+      return { series: id, lastDay: null, days: 0, windowDays: 0, windowCount: 0, deployedMape: 0,
+        shadowMape: this.shadow ? 0 : null, baselineMape: null, flagged: false, vsShadow: false, vsBaseline: false,
+        flagsRaised: 0, flaggedSince: null, firstFlagDay: null };
+    }
+    const st = s.drift.status();
+    return { series: id, lastDay: s.lastDay === null ? null : isoDate(s.lastDay), ...st,
+      flaggedSince: st.flaggedSince === null ? null : isoDate(st.flaggedSince),
+      firstFlagDay: st.firstFlagDay === null ? null : isoDate(st.firstFlagDay) };
+  }
+
+  /**
+   * The status of all series pooled: the rolling MAPE over every (series, day) pair of
+   * the window, judged against the shadow and the baselineMape number (or the calibrated
+   * baseline). Throws when the series were not observed in day order.
+   */
+  overall() {
+    if (this._pooledError) throw new ShelfcastError(this._pooledError);
+    const st = this._pooled.status();
+    const last = this._lastDay ?? null;
+    return { series: '*', lastDay: last, ...st, flaggedSince: st.flaggedSince === null ? null : isoDate(st.flaggedSince),
+      firstFlagDay: st.firstFlagDay === null ? null : isoDate(st.firstFlagDay) };
+  }
+
+  /** The ids of the series observed so far. */
+  get series() {
+    return [...this._series.keys()];
+  }
+
+  /** The status of every series flagged now. */
+  flags() {
+    return this.series.map((id) => this.status(id)).filter((s) => s.flagged);
+  }
+
+  /** Forgets a series (its history and errors). */
+  reset(seriesId) {
+    const id = String(seriesId);
+    const s = this._series.get(id);
+    if (!s) return;
+    s.drift.delete();
+    s.deployed.dispose();
+    s.shadow?.dispose();
+    this._series.delete(id);
+  }
+
+  /** Frees the engine memory of every series (the models stay loaded). */
+  dispose() {
+    for (const id of this.series) this.reset(id);
+    this._pooled?.delete();
+    this._pooled = null;
   }
 }
