@@ -245,6 +245,8 @@ export function pageManifest(manifest) {
     models: manifest.models.map((m) => ({
       name: m.name, file: m.file, technique: m.technique, window: m.window, file_bytes: m.file_bytes, article_param_bytes: m.article_param_bytes,
       sparsity: round(m.sparsity), precision: m.precision, ...(eager.has(m.name) ? { demo: true } : {}),
+      // The drift monitor's baseline is the deployed model's manifest MAPE.
+      ...(typeof m.mape === 'number' ? { mape: round(m.mape) } : {}),
     })),
   };
 }

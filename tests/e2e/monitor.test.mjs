@@ -32,6 +32,10 @@ test('the demo scenario: the injected demand shift raises the drift flag, removi
   await page.goto(`${server.url}/index.html`);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 600_000 });
   const status = page.locator('#drift-status');
+  // The scenario's shadow model is not in the page's first load: the Run button loads it.
+  const run = page.getByRole('button', { name: 'Run the monitor' });
+  await run.focus();
+  await page.keyboard.press('Enter');
   await page.waitForSelector('#drift-status[data-drift="ok"]', { timeout: 300_000 });
   assert.match(await status.textContent(), /^No drift flag \(50 series pooled, 2017-01-01 to 2017-12-31; single series flagged against the shadow: 0\)\.$/);
   // Keyboard: the labelled checkbox takes focus and Space toggles it.

@@ -54,7 +54,7 @@ test('pageManifest: only what the page reads, the default set flagged', () => {
   assert.equal(page.baseline_model, 'lstm64');
   assert.deepEqual(page.protocol, manifest.protocol);
   assert.deepEqual(Object.keys(page.models[0]).sort(),
-    ['article_param_bytes', 'demo', 'file', 'file_bytes', 'name', 'precision', 'sparsity', 'technique', 'window']);
+    ['article_param_bytes', 'demo', 'file', 'file_bytes', 'mape', 'name', 'precision', 'sparsity', 'technique', 'window']);
   assert.deepEqual(page.models.filter((m) => m.demo).map((m) => m.name), demoSet(manifest));
   assert.equal(page.models.find((m) => m.name === 'lstm32').demo, undefined);
 });
