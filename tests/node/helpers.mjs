@@ -23,3 +23,10 @@ export function nativeBuildFile(relative) {
   if (!existsSync(file)) throw new Error(`${file} not found: run scripts/build.sh native first`);
   return file;
 }
+
+// True when the suite runs on the wasm-debug engine (SAFE_HEAP, ASSERTIONS=2): it checks
+// every heap access and runs 10-30x slower. Tests that repeat one code path over many
+// option sets keep their full runs on the release build (`{ skip: debugSkip }`), so the
+// debug stage covers each path once within its time budget.
+export const wasmDebug = process.env.SHELFCAST_WASM_DEBUG === '1';
+export const debugSkip = wasmDebug && 'the release build runs this sweep; the debug build runs each code path once (tests/node/helpers.mjs)';

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { distModule, nativeCli } from './helpers.mjs';
+import { debugSkip, distModule, nativeCli } from './helpers.mjs';
 
 const { loadEngine, dayNumber, ShelfcastError } = await import(distModule('shelfcast.js'));
 const engine = await loadEngine();
@@ -134,7 +134,7 @@ test('series fed one after the other: per-series status works, overall() says wh
 
 // The defaults' neighbours (docs/monitoring.md): a smaller margin raises per-series false
 // alarms against the shadow, a longer window flags the shift later.
-test('window and margin around the defaults: detection delay and false alarms', () => {
+test('window and margin around the defaults: detection delay and false alarms', { skip: debugSkip }, () => {
   const rows = [];
   for (const [window, margin] of [[7, 6], [7, 4], [14, 6]]) {
     const a = window === 7 && margin === 6 ? shifted : streamYear(true, { window, margin });
@@ -150,7 +150,7 @@ test('window and margin around the defaults: detection delay and false alarms', 
 
 // Why the baseline rule is judged pooled: each series against the same baseline (the
 // manifest MAPE given to every series) is too noisy over a week.
-test('every series judged against the manifest MAPE: single-series false alarms on the plain year', () => {
+test('every series judged against the manifest MAPE: single-series false alarms on the plain year', { skip: debugSkip }, () => {
   const perSeries = Object.fromEntries(data.series.map((s) => [s.key, baselineMape]));
   const { series, overall } = streamYear(false, { baselineMape: perSeries });
   const alarms = series.filter((s) => s.flagsRaised > 0).length;
@@ -161,7 +161,7 @@ test('every series judged against the manifest MAPE: single-series false alarms 
 
 // Without calendar features (lstm16 beside lstm64), the generator's December drop is a
 // level change the models do not know: the pooled monitor flags it, on the plain year.
-test('models without calendar features: the December drop of the generated year is flagged', () => {
+test('models without calendar features: the December drop of the generated year is flagged', { skip: debugSkip }, () => {
   const a = loadModel('lstm16');
   const b = loadModel('lstm64');
   const monitor = engine.createMonitor({ model: a, shadow: b, baselineMape: manifest.models.find((m) => m.name === 'lstm16').mape });
