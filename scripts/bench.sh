@@ -10,9 +10,10 @@
 #                                     lstm<H>-<variant>.shcf (sparse, int8, stacked: rows in
 #                                     scripts/bench/runtimes.mjs)
 #   scripts/bench.sh --quick          LSTM-16/64, fewer rounds: a smoke run (minutes)
-#   scripts/bench.sh --streaming-only re-measures the streaming section only (build/bench/streaming.json)
-#                                     on build/bench/models and regenerates the docs with the last full
-#                                     run's build/bench/{results,wasm_kernels,native_kernels}.json
+#   scripts/bench.sh --streaming-only the streaming part alone (minutes; with --models DIR / --quick
+#                                     as above): builds only the wasm engine and the CLI, and rewrites
+#                                     only the Streaming section of docs/benchmarks.md, leaving the last
+#                                     full run's tables (their JSON stays in build/, not in git)
 #
 # Not part of scripts/test.sh: benchmarks report numbers, they never fail on time.
 set -euo pipefail
@@ -33,25 +34,34 @@ export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emcc's optimizer needs De
 
 out=build/bench
 models="$out/models"
-report() {
-  echo "== report"
-  node scripts/bench/report.mjs --results "$out/results.json" --wasm-kernels "$out/wasm_kernels.json" \
-    --native-kernels "$out/native_kernels.json" --streaming "$out/streaming.json" \
-    --md docs/benchmarks.md --svg docs/benchmarks.svg
+cli=build/native/src/cli/shelfcast
+# The benchmark's models: untrained LSTM-16/32/64 (init is deterministic: seed = H), or --models DIR.
+make_models() {
+  rm -rf "$models"
+  mkdir -p "$models"
+  echo "== models ($models)"
+  if [[ -n "$models_src" ]]; then
+    cp "$models_src"/lstm*.shcf "$models"/
+  else
+    for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
+  fi
+}
+streaming() {
+  echo "== streaming (Node $(node --version), one thread)"
+  node scripts/bench/streaming-run.mjs --models "$models" --out "$out/streaming.json" "$@" "${quick[@]}"
 }
 
 if [[ -n "$streaming_only" ]]; then
-  [[ -z "$models_src" ]] || { echo "bench: --streaming-only runs the last full run's models ($models); drop --models" >&2; exit 2; }
-  for f in results.json wasm_kernels.json native_kernels.json models/lstm16.shcf; do
-    [[ -e "$out/$f" ]] || { echo "bench: --streaming-only needs $out/$f from a full scripts/bench.sh run" >&2; exit 1; }
-  done
-  echo "== build (wasm, native CLI)"
-  scripts/build.sh wasm >/dev/null
+  # Only what the streaming run needs: the wasm engine and the CLI (models, int8 copies).
+  echo "== build (wasm engine, native CLI)"
+  cmake --preset wasm-release >/dev/null
+  cmake --build --preset wasm-release --target shelfcast-engine shelfcast-web >/dev/null
   cmake --preset native-release >/dev/null
   cmake --build --preset native-release --target shelfcast >/dev/null
-  echo "== streaming (Node $(node --version), one thread)"
-  node scripts/bench/streaming-run.mjs --models "$models" --out "$out/streaming.json" --streaming-only "${quick[@]}"
-  report
+  make_models
+  streaming --streaming-only
+  echo "== report (Streaming section of docs/benchmarks.md)"
+  node scripts/bench/report.mjs --streaming "$out/streaming.json" --splice-into docs/benchmarks.md
   exit 0
 fi
 
@@ -68,15 +78,8 @@ cmake --build build/bench-native --target shelfcast_kernel_bench >/dev/null
 cmake --preset wasm-release -B build/bench-wasm -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
 cmake --build build/bench-wasm >/dev/null
 
-rm -rf "$models"
-mkdir -p "$models" "$out/wasm"
-cli=build/native/src/cli/shelfcast
-echo "== models ($models)"
-if [[ -n "$models_src" ]]; then
-  cp "$models_src"/lstm*.shcf "$models"/
-else
-  for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
-fi
+make_models
+mkdir -p "$out/wasm"
 for f in "$models"/*.shcf; do
   # The ONNX "core" graph (normalised input, no layout ops) is the one the peers run.
   "$cli" export onnx "$f" --graph core --out "${f%.shcf}.core.onnx" >/dev/null
@@ -98,7 +101,9 @@ build/bench-native/tests/bench/shelfcast_kernel_bench --benchmark_min_time=0.2 \
 echo "== runtimes (Node $(node --version), one thread each)"
 node scripts/bench/run.mjs --models "$models" --out "$out/results.json" "${quick[@]}"
 
-echo "== streaming (Node $(node --version), one thread)"
-node scripts/bench/streaming-run.mjs --models "$models" --out "$out/streaming.json" "${quick[@]}"
+streaming
 
-report
+echo "== report"
+node scripts/bench/report.mjs --results "$out/results.json" --wasm-kernels "$out/wasm_kernels.json" \
+  --native-kernels "$out/native_kernels.json" --streaming "$out/streaming.json" \
+  --md docs/benchmarks.md --svg docs/benchmarks.svg
