@@ -322,12 +322,12 @@ function streamingSection(S, peerRun) {
     out('| LSTM-16 float: `stream.step(value)` ≤ 2 µs per step (wasm, Node) | no LSTM-16 float row in this run | not measured |');
   }
   out();
-  out('| model | weights | `stream.step(value)` wall [p10–p90] | CPU | `stream.forecast(1)` | `windowStream.step(value)` | `model.forecast(window of 30)` wall [p10–p90] | window ÷ step [p10–p90] | window ÷ (step + forecast(1)) |');
+  out('| model | weights | `stream.step(value)` wall [p10–p90] | CPU | `stream.forecast(1)` | `windowStream.step(value)` | `model.forecast(window of 30)` wall [p10–p90] | window ÷ step: wall [p10–p90]; CPU | window ÷ (step + forecast(1)): wall [p10–p90]; CPU |');
   out('|---|---|---|---|---|---|---|---|---|');
   for (const r of S.rows) {
     out(`| LSTM-${r.hidden} | ${r.weights} | ${spread(call(r, 'step').wallUs)} | ${usOf(call(r, 'step').cpuUs.median)} µs | ` +
       `${usOf(call(r, 'forecast1').wallUs.median)} µs | ${usOf(call(r, 'windowStep').wallUs.median)} µs | ${spread(call(r, 'window').wallUs)} | ` +
-      `${ratio(r.ratios.windowOverStep.wall)} | ${ratio(r.ratios.windowOverDay.wall)} |`);
+      `${ratio(r.ratios.windowOverStep.wall)}; CPU ${x(r.ratios.windowOverStep.cpu.median)} | ${ratio(r.ratios.windowOverDay.wall)}; CPU ${x(r.ratios.windowOverDay.cpu.median)} |`);
   }
   out();
   out('Window ÷ step: what one observation costs without streaming (re-run the window) over what it costs');
@@ -335,6 +335,8 @@ function streamingSection(S, peerRun) {
   out('forecasts tomorrow. `windowStream.step` only stores the value (the window stream re-runs the window');
   out('when it forecasts; it serves the models whose normalisation needs the whole window). Columns without');
   out('a spread are wall medians; the JSON (`build/bench/streaming.json`) has every statistic, wall and CPU.');
+  out('Wall time is what a caller waits; on a shared machine other jobs take the core away for part of it,');
+  out('which CPU time (this process) leaves out: when the two disagree, the machine was busy.');
   out();
 }
 
