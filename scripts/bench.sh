@@ -1,29 +1,69 @@
 #!/usr/bin/env bash
 # The benchmark, in one command: shelfcast against the peer runtimes a user would
 # otherwise pick (onnxruntime-web, LiteRT.js, TF.js wasm; Node 20, one thread each), the
-# f32 kernels in wasm, and the native kernel benchmark (f32-gemm vs XNNPACK). Writes
-# build/bench/*.json and regenerates docs/benchmarks.md and docs/benchmarks.svg.
+# f32 kernels in wasm, the native kernel benchmark (f32-gemm vs XNNPACK), and the streaming
+# API's cost per step (stream.step vs re-running the window, scripts/bench/streaming-run.mjs).
+# Writes build/bench/*.json and regenerates docs/benchmarks.md and docs/benchmarks.svg.
 #
 #   scripts/bench.sh                  untrained LSTM-16/32/64 models (shelfcast init)
 #   scripts/bench.sh --models DIR     lstm16.shcf, lstm32.shcf, lstm64.shcf from DIR, plus any
 #                                     lstm<H>-<variant>.shcf (sparse, int8, stacked: rows in
 #                                     scripts/bench/runtimes.mjs)
 #   scripts/bench.sh --quick          LSTM-16/64, fewer rounds: a smoke run (minutes)
+#   scripts/bench.sh --streaming-only the streaming part alone (minutes; with --models DIR / --quick
+#                                     as above): builds only the wasm engine and the CLI, and rewrites
+#                                     only the Streaming section of docs/benchmarks.md, leaving the last
+#                                     full run's tables (their JSON stays in build/, not in git)
 #
 # Not part of scripts/test.sh: benchmarks report numbers, they never fail on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 models_src=""
 quick=()
+streaming_only=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --models) models_src="$2"; shift 2 ;;
     --quick) quick=(--quick); shift ;;
-    *) echo "usage: scripts/bench.sh [--models DIR] [--quick]" >&2; exit 2 ;;
+    --streaming-only) streaming_only=1; shift ;;
+    *) echo "usage: scripts/bench.sh [--models DIR] [--quick] [--streaming-only]" >&2; exit 2 ;;
   esac
 done
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emcc's optimizer needs Debian's acorn
 [[ -e node_modules ]] || { echo "bench: node_modules missing (npm ci, or link it)" >&2; exit 1; }
+
+out=build/bench
+models="$out/models"
+cli=build/native/src/cli/shelfcast
+# The benchmark's models: untrained LSTM-16/32/64 (init is deterministic: seed = H), or --models DIR.
+make_models() {
+  rm -rf "$models"
+  mkdir -p "$models"
+  echo "== models ($models)"
+  if [[ -n "$models_src" ]]; then
+    cp "$models_src"/lstm*.shcf "$models"/
+  else
+    for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
+  fi
+}
+streaming() {
+  echo "== streaming (Node $(node --version), one thread)"
+  node scripts/bench/streaming-run.mjs --models "$models" --out "$out/streaming.json" "$@" "${quick[@]}"
+}
+
+if [[ -n "$streaming_only" ]]; then
+  # Only what the streaming run needs: the wasm engine and the CLI (models, int8 copies).
+  echo "== build (wasm engine, native CLI)"
+  cmake --preset wasm-release >/dev/null
+  cmake --build --preset wasm-release --target shelfcast-engine shelfcast-web >/dev/null
+  cmake --preset native-release >/dev/null
+  cmake --build --preset native-release --target shelfcast >/dev/null
+  make_models
+  streaming --streaming-only
+  echo "== report (Streaming section of docs/benchmarks.md)"
+  node scripts/bench/report.mjs --streaming "$out/streaming.json" --splice-into docs/benchmarks.md
+  exit 0
+fi
 
 echo "== build (native, wasm, native benchmarks)"
 scripts/build.sh all >/dev/null
@@ -38,17 +78,8 @@ cmake --build build/bench-native --target shelfcast_kernel_bench >/dev/null
 cmake --preset wasm-release -B build/bench-wasm -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
 cmake --build build/bench-wasm >/dev/null
 
-out=build/bench
-models="$out/models"
-rm -rf "$models"
-mkdir -p "$models" "$out/wasm"
-cli=build/native/src/cli/shelfcast
-echo "== models ($models)"
-if [[ -n "$models_src" ]]; then
-  cp "$models_src"/lstm*.shcf "$models"/
-else
-  for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
-fi
+make_models
+mkdir -p "$out/wasm"
 for f in "$models"/*.shcf; do
   # The ONNX "core" graph (normalised input, no layout ops) is the one the peers run.
   "$cli" export onnx "$f" --graph core --out "${f%.shcf}.core.onnx" >/dev/null
@@ -70,6 +101,9 @@ build/bench-native/tests/bench/shelfcast_kernel_bench --benchmark_min_time=0.2 \
 echo "== runtimes (Node $(node --version), one thread each)"
 node scripts/bench/run.mjs --models "$models" --out "$out/results.json" "${quick[@]}"
 
+streaming
+
 echo "== report"
 node scripts/bench/report.mjs --results "$out/results.json" --wasm-kernels "$out/wasm_kernels.json" \
-  --native-kernels "$out/native_kernels.json" --md docs/benchmarks.md --svg docs/benchmarks.svg
+  --native-kernels "$out/native_kernels.json" --streaming "$out/streaming.json" \
+  --md docs/benchmarks.md --svg docs/benchmarks.svg
