@@ -7,7 +7,8 @@
 #   scripts/bench.sh                  untrained LSTM-16/32/64 models (shelfcast init)
 #   scripts/bench.sh --models DIR     lstm16.shcf, lstm32.shcf, lstm64.shcf from DIR, plus any
 #                                     lstm<H>-<variant>.shcf (sparse, int8, stacked: rows in
-#                                     scripts/bench/runtimes.mjs)
+#                                     scripts/bench/runtimes.mjs); `--models models` runs the
+#                                     shipped trained models, int8 ones included
 #   scripts/bench.sh --quick          LSTM-16/64, fewer rounds: a smoke run (minutes)
 #
 # Not part of scripts/test.sh: benchmarks report numbers, they never fail on time.
@@ -45,7 +46,11 @@ mkdir -p "$models" "$out/wasm"
 cli=build/native/src/cli/shelfcast
 echo "== models ($models)"
 if [[ -n "$models_src" ]]; then
-  cp "$models_src"/lstm*.shcf "$models"/
+  # Only the files rows use (runtimes.mjs): lstm<H>.shcf and lstm<H>-{sparse,int8,stacked}.shcf.
+  # (models/ also holds pruned, calendar and full-integer variants no row runs.)
+  for f in "$models_src"/lstm*.shcf; do
+    if [[ "$(basename "$f")" =~ ^lstm[0-9]+(-(sparse|int8|stacked))?\.shcf$ ]]; then cp "$f" "$models"/; fi
+  done
 else
   for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
 fi
