@@ -14,6 +14,7 @@
 # Not part of scripts/test.sh: benchmarks report numbers, they never fail on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command_line="scripts/bench.sh${*:+ $*}"   # recorded in the results: the doc names the command that made it
 models_src=""
 quick=()
 while [[ $# -gt 0 ]]; do
@@ -73,7 +74,7 @@ build/bench-native/tests/bench/shelfcast_kernel_bench --benchmark_min_time=0.2 \
   --benchmark_format=json --benchmark_out="$out/native_kernels.json" --benchmark_out_format=json >/dev/null
 
 echo "== runtimes (Node $(node --version), one thread each)"
-node scripts/bench/run.mjs --models "$models" --out "$out/results.json" "${quick[@]}"
+node scripts/bench/run.mjs --models "$models" --out "$out/results.json" --command "$command_line" "${quick[@]}"
 
 echo "== report"
 node scripts/bench/report.mjs --results "$out/results.json" --wasm-kernels "$out/wasm_kernels.json" \

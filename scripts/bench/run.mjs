@@ -214,7 +214,7 @@ const machine = {
   emscripten: execFileSync('emcc', ['--version']).toString().split('\n')[0],
 };
 const results = {
-  generated: new Date().toISOString(), quick, rounds, window: WINDOW, machine, versions,
+  generated: new Date().toISOString(), command: typeof args.command === 'string' ? args.command : null, quick, rounds, window: WINDOW, machine, versions,
   configs, cold,
   sizes: usedRuntimes.map((r) => sizes(r)).concat(usedRuntimes
     .filter((r) => RUNTIMES[r].minimalFiles && RUNTIMES[r].minimalFiles().every((f) => existsSync(f)))
