@@ -8,7 +8,8 @@
 #   scripts/bench.sh                  untrained LSTM-16/32/64 models (shelfcast init)
 #   scripts/bench.sh --models DIR     lstm16.shcf, lstm32.shcf, lstm64.shcf from DIR, plus any
 #                                     lstm<H>-<variant>.shcf (sparse, int8, stacked: rows in
-#                                     scripts/bench/runtimes.mjs)
+#                                     scripts/bench/runtimes.mjs); `--models models` runs the
+#                                     shipped trained models, int8 ones included
 #   scripts/bench.sh --quick          LSTM-16/64, fewer rounds: a smoke run (minutes)
 #   scripts/bench.sh --streaming-only the streaming part alone (minutes; with --models DIR / --quick
 #                                     as above): builds only the wasm engine and the CLI, and rewrites
@@ -18,6 +19,7 @@
 # Not part of scripts/test.sh: benchmarks report numbers, they never fail on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command_line="scripts/bench.sh${*:+ $*}"   # recorded in the results: the doc names the command that made it
 models_src=""
 quick=()
 streaming_only=""
@@ -41,7 +43,11 @@ make_models() {
   mkdir -p "$models"
   echo "== models ($models)"
   if [[ -n "$models_src" ]]; then
-    cp "$models_src"/lstm*.shcf "$models"/
+    # Only the files rows use (runtimes.mjs): lstm<H>.shcf and lstm<H>-{sparse,int8,stacked}.shcf.
+    # (models/ also holds pruned, calendar and full-integer variants no row runs.)
+    for f in "$models_src"/lstm*.shcf; do
+      if [[ "$(basename "$f")" =~ ^lstm[0-9]+(-(sparse|int8|stacked))?\.shcf$ ]]; then cp "$f" "$models"/; fi
+    done
   else
     for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done
   fi
@@ -99,7 +105,7 @@ build/bench-native/tests/bench/shelfcast_kernel_bench --benchmark_min_time=0.2 \
   --benchmark_format=json --benchmark_out="$out/native_kernels.json" --benchmark_out_format=json >/dev/null
 
 echo "== runtimes (Node $(node --version), one thread each)"
-node scripts/bench/run.mjs --models "$models" --out "$out/results.json" "${quick[@]}"
+node scripts/bench/run.mjs --models "$models" --out "$out/results.json" --command "$command_line" "${quick[@]}"
 
 streaming
 

@@ -68,11 +68,16 @@ async function benchConfig(hidden, batch, loaded) {
     const x = runner.prepare ? runner.prepare(raw, batch) : raw;
     active.push({ row, runner, x, times: [] });
   }
-  // Agreement with the baseline on these windows (the oracle test checks it strictly).
+  // Agreement with the baseline on these windows (the oracle test checks it strictly);
+  // int8 rows against shelfcast's int8 row (the same int8 weights), when it runs.
   const base = active.find((a) => a.row.baseline);
-  const ref = await base.runner.run(base.x, batch);
+  if (!base) return null;  // no lstm<H>.shcf for this size in the models folder
+  const base8 = active.find((a) => a.row.id === 'shelfcast-int8');
+  const refFloat = await base.runner.run(base.x, batch);
+  const ref8 = base8 ? await base8.runner.run(base8.x, batch) : null;
   for (const a of active) {
     const y = await a.runner.run(a.x, batch);
+    const ref = ref8 && a.row.model === 'int8' ? ref8 : refFloat;
     let worst = 0;
     for (let i = 0; i < batch; i++) worst = Math.max(worst, Math.abs(y[i] - ref[i]) / Math.max(1e-6, Math.abs(ref[i])));
     a.maxRelDiff = worst;
@@ -88,6 +93,7 @@ async function benchConfig(hidden, batch, loaded) {
     a.iters = Math.max(1, Math.round(SAMPLE_MS / ((performance.now() - t0) / calls)));
   }
   const ratios = new Map(active.map((a) => [a, { wall: [], cpu: [] }]));
+  const ratios8 = new Map(active.map((a) => [a, { wall: [], cpu: [] }]));
   for (const a of active) a.cpu = [];
   for (let r = 0; r < rounds; r++) {
     const perRound = new Map();
@@ -101,6 +107,11 @@ async function benchConfig(hidden, batch, loaded) {
     for (const a of active) {
       ratios.get(a).wall.push(perRound.get(a).wall / perRound.get(base).wall);
       ratios.get(a).cpu.push(perRound.get(a).cpu / perRound.get(base).cpu);
+      // Peers' int8 rows also against shelfcast's int8 row, per round (same weights).
+      if (base8 && a.row.model === 'int8' && a !== base8) {
+        ratios8.get(a).wall.push(perRound.get(a).wall / perRound.get(base8).wall);
+        ratios8.get(a).cpu.push(perRound.get(a).cpu / perRound.get(base8).cpu);
+      }
     }
   }
   const flops = 2 * WINDOW * batch * (1 + hidden) * 4 * hidden;  // gate matmuls only
@@ -110,8 +121,15 @@ async function benchConfig(hidden, batch, loaded) {
     const ms = quantile(sorted, 0.5);
     const r = [...ratios.get(a).wall].sort((u, v) => u - v);
     const rc = [...ratios.get(a).cpu].sort((u, v) => u - v);
+    const r8 = [...ratios8.get(a).wall].sort((u, v) => u - v);
+    const rc8 = [...ratios8.get(a).cpu].sort((u, v) => u - v);
+    const int8Ratios = r8.length ? {
+      ratioToShelfcastInt8: quantile(r8, 0.5), ratioInt8P10: quantile(r8, 0.1), ratioInt8P90: quantile(r8, 0.9),
+      cpuRatioToShelfcastInt8: quantile(rc8, 0.5), cpuRatioInt8P10: quantile(rc8, 0.1), cpuRatioInt8P90: quantile(rc8, 0.9),
+    } : {};
     a.runner.dispose();
     return {
+      ...int8Ratios,
       id: a.row.id, label: a.row.label, runtime: a.row.runtime, samples: a.times.length, itersPerSample: a.iters,
       medianMs: ms, p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), minMs: sorted[0],
       cpuMedianMs: quantile(cpu, 0.5), cpuP10Ms: quantile(cpu, 0.1), cpuP90Ms: quantile(cpu, 0.9),
@@ -178,6 +196,7 @@ const configs = [];
 for (const h of HIDDEN)
   for (const b of BATCHES) {
     const c = await benchConfig(h, b, loaded);
+    if (!c) continue;
     configs.push(c);
     for (const r of c.rows)
       console.log(`LSTM-${h} batch ${b}: ${r.label.padEnd(44)} ${r.medianMs.toFixed(4).padStart(10)} ms wall x${r.ratioToShelfcast.toFixed(2)}, ${r.cpuMedianMs.toFixed(4).padStart(10)} ms cpu x${r.cpuRatioToShelfcast.toFixed(2)}`);
@@ -195,7 +214,7 @@ const machine = {
   emscripten: execFileSync('emcc', ['--version']).toString().split('\n')[0],
 };
 const results = {
-  generated: new Date().toISOString(), quick, rounds, window: WINDOW, machine, versions,
+  generated: new Date().toISOString(), command: typeof args.command === 'string' ? args.command : null, quick, rounds, window: WINDOW, machine, versions,
   configs, cold,
   sizes: usedRuntimes.map((r) => sizes(r)).concat(usedRuntimes
     .filter((r) => RUNTIMES[r].minimalFiles && RUNTIMES[r].minimalFiles().every((f) => existsSync(f)))

@@ -1,4 +1,6 @@
 // Model -> ONNX. See onnx.h for the graph this writes and why.
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -136,6 +138,33 @@ std::vector<int8_t> DenseQ(const Tensor& t) {
   return q;
 }
 
+}  // namespace
+
+Tensor QuantizePerColumn(const Tensor& t) {
+  const std::vector<float> v = t.ToDense();
+  Tensor out;
+  out.role = t.role;
+  out.encoding = Encoding::kInt8;
+  out.rows = t.rows;
+  out.cols = t.cols;
+  out.q.assign(v.size(), 0);
+  out.scales.assign(t.cols, 1.f);  // an all-zero column: q = 0 whatever the scale
+  for (uint32_t c = 0; c < t.cols; ++c) {
+    float amax = 0.f;
+    for (uint32_t k = 0; k < t.rows; ++k) amax = std::max(amax, std::fabs(v[static_cast<size_t>(k) * t.cols + c]));
+    if (amax == 0.f) continue;
+    const float scale = amax / 127.f;
+    out.scales[c] = scale;
+    for (uint32_t k = 0; k < t.rows; ++k) {
+      const float q = std::nearbyint(v[static_cast<size_t>(k) * t.cols + c] / scale);
+      out.q[static_cast<size_t>(k) * t.cols + c] = static_cast<int8_t>(std::min(127.f, std::max(-127.f, q)));
+    }
+  }
+  return out;
+}
+
+namespace {
+
 // Emits one LSTM layer reading `x` ([window, batch, inputs]); returns the names of Y and Y_h.
 Status EmitLstm(const Model& model, size_t li, const std::string& x, bool need_y, GraphBuilder* b,
                 std::string* y, std::string* y_h) {
@@ -170,11 +199,15 @@ Status EmitLstm(const Model& model, size_t li, const std::string& x, bool need_y
   *y = need_y ? p + "_y" : "";
   *y_h = p + "_h";
   const bool q_kernel = IsInt8(kernel.encoding), q_recurrent = IsInt8(recurrent.encoding);
-  if (q_kernel != q_recurrent)
+  if (layer.Find(TensorRole::kActivationScales) != nullptr)
+    return Unsupported(p + ": full-integer LSTM (static activation scales, fixed-point gates and int16 cell): "
+                       "ONNX Runtime's DynamicQuantizeLSTM quantises x and h per call and computes the gates in "
+                       "float, which is a different model; export the dynamic-range int8 file instead");
+  if (q_kernel && !q_recurrent)
     return Unsupported(p + ": kernel is " + EncodingName(kernel.encoding) + " but the recurrent kernel is " +
                        EncodingName(recurrent.encoding) +
-                       ": ONNX has no LSTM with one int8 and one float weight matrix");
-  if (!q_kernel) {
+                       ": DynamicQuantizeLSTM needs an int8 recurrent kernel and ONNX LSTM a float kernel");
+  if (!q_recurrent) {
     // W [1, 4*units, inputs], R [1, 4*units, units]: row r is Keras column KerasColumn(r).
     const std::vector<float> wk = kernel.ToDense(), rk = recurrent.ToDense();
     std::vector<float> w(static_cast<size_t>(rows) * in), r(static_cast<size_t>(rows) * units);
@@ -192,7 +225,11 @@ Status EmitLstm(const Model& model, size_t li, const std::string& x, bool need_y
   }
   // DynamicQuantizeLSTM: W [1, inputs, 4*units] int8 (Keras' orientation, ONNX gate order),
   // per-output-channel scales [1, 4*units] and zero points 0: shelfcast's symmetric int8.
-  const std::vector<int8_t> qk = DenseQ(kernel), qr = DenseQ(recurrent);
+  // A float kernel (the dynamic-range files keep the x part f16) is quantised here.
+  Tensor qkernel;
+  if (!q_kernel) qkernel = QuantizePerColumn(kernel);
+  const Tensor& wk = q_kernel ? kernel : qkernel;
+  const std::vector<int8_t> qk = DenseQ(wk), qr = DenseQ(recurrent);
   std::vector<int8_t> w(static_cast<size_t>(in) * rows), r(static_cast<size_t>(units) * rows);
   std::vector<float> w_scale(rows), r_scale(rows);
   for (uint32_t row = 0; row < rows; ++row) {
@@ -200,7 +237,7 @@ Status EmitLstm(const Model& model, size_t li, const std::string& x, bool need_y
     for (uint32_t k = 0; k < in; ++k) w[static_cast<size_t>(k) * rows + row] = qk[static_cast<size_t>(k) * rows + col];
     for (uint32_t k = 0; k < units; ++k)
       r[static_cast<size_t>(k) * rows + row] = qr[static_cast<size_t>(k) * rows + col];
-    w_scale[row] = kernel.scales[col];
+    w_scale[row] = wk.scales[col];
     r_scale[row] = recurrent.scales[col];
   }
   const std::vector<int8_t> zeros(rows, 0);

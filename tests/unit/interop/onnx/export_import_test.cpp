@@ -160,11 +160,92 @@ TEST_CASE("the exported LSTM follows ONNX's gate order and layouts", "[interop][
   CHECK(proto.graph.outputs.at(0).name == "forecast");
 }
 
+// Int8 values of a DynamicQuantizeLSTM input, in file order.
+std::vector<int8_t> Int8sOf(const ModelProto& m, const std::string& name) {
+  for (const TensorProto& t : m.graph.initializers)
+    if (t.name == name) return std::vector<int8_t>(t.raw_data.begin(), t.raw_data.end());
+  FAIL("no initializer " << name);
+  return {};
+}
+
+TEST_CASE("dynamic-range int8 (float kernel, int8 recurrent kernel) exports as DynamicQuantizeLSTM", "[interop][onnx]") {
+  // shelfcast's dynamic-range files: x part f16, h part int8. W (ONNX [1, in, 4H], gates
+  // i, o, f, c) is quantised per output channel here; R carries the file's int8 as is.
+  SECTION("one input: every W entry is +-127 at scale |w| / 127, exact up to float rounding") {
+    Model m = testing::RandomModel(12, 30, 9);
+    Tensor& k = *m.layers[0].Find(TensorRole::kKernel);
+    for (float& x : k.dense) x = RoundToHalf(x);
+    k.encoding = Encoding::kF16;
+    k.dense[5] = 0.f;  // an all-zero column (one input: one value per column)
+    Quantise(m.layers[0].Find(TensorRole::kRecurrentKernel));
+    REQUIRE(ValidateModel(m).ok());
+    const ModelProto proto = BuildOnnxModel(m).value();
+    const NodeProto* lstm = FindOp(proto, "DynamicQuantizeLSTM");
+    REQUIRE(lstm != nullptr);
+    const std::vector<int8_t> w = Int8sOf(proto, lstm->inputs[1]);
+    const std::vector<float> w_scale = FloatsOf(proto, lstm->inputs[8]);
+    const std::vector<int8_t> r = Int8sOf(proto, lstm->inputs[2]);
+    const std::vector<float> r_scale = FloatsOf(proto, lstm->inputs[10]);
+    const Tensor& rk = *m.layers[0].Find(TensorRole::kRecurrentKernel);
+    const uint32_t units = 12, rows = 48;
+    constexpr uint32_t kKeras[4] = {0, 3, 1, 2};  // ONNX gate g is Keras gate kKeras[g]
+    REQUIRE(w.size() == rows);
+    for (uint32_t row = 0; row < rows; ++row) {
+      const uint32_t col = kKeras[row / units] * units + row % units;
+      const float want = k.dense[col];
+      INFO("row " << row << " (Keras column " << col << ") w " << want);
+      if (want == 0.f) {
+        CHECK(w[row] == 0);
+      } else {
+        CHECK(std::abs(w[row]) == 127);
+        // scale = fl(|w| / 127): q * scale is |w| within one rounding (2^-24 relative).
+        CHECK(std::fabs(static_cast<double>(w[row]) * w_scale[row] - want) <= std::ldexp(std::fabs(want), -24));
+      }
+      CHECK(r_scale[row] == rk.scales[col]);
+      for (uint32_t h = 0; h < units; ++h) CHECK(r[static_cast<size_t>(h) * rows + row] == rk.q[static_cast<size_t>(h) * rows + col]);
+    }
+  }
+  SECTION("several inputs (calendar): requantised per output channel, within scale / 2 of each weight") {
+    Model m = testing::RandomModel(6, 30, 10, kCalendarDayOfWeek);
+    Quantise(m.layers[0].Find(TensorRole::kRecurrentKernel));
+    const Tensor& k = *m.layers[0].Find(TensorRole::kKernel);
+    const Tensor q = QuantizePerColumn(k);
+    REQUIRE(q.encoding == Encoding::kInt8);
+    for (uint32_t c = 0; c < k.cols; ++c) {
+      float amax = 0.f;
+      for (uint32_t i = 0; i < k.rows; ++i) amax = std::max(amax, std::fabs(k.dense[i * k.cols + c]));
+      CHECK(q.scales[c] == amax / 127.f);
+      for (uint32_t i = 0; i < k.rows; ++i)
+        CHECK(std::fabs(q.q[i * k.cols + c] * q.scales[c] - k.dense[i * k.cols + c]) <= 0.5f * q.scales[c] * (1 + 1e-6f));
+    }
+    const ModelProto proto = BuildOnnxModel(m).value();
+    const NodeProto* lstm = FindOp(proto, "DynamicQuantizeLSTM");
+    REQUIRE(lstm != nullptr);
+    CHECK(Int8sOf(proto, lstm->inputs[1]).size() == 8u * 24u);  // [1, 8 inputs, 4 * 6]
+  }
+}
+
 TEST_CASE("exports that have no ONNX form are refused", "[interop][onnx]") {
   Model m = testing::RandomModel(4, 30, 8);
   Quantise(m.layers[0].Find(TensorRole::kKernel));
   CHECK(ExportOnnx(m).status().message() ==
-        "lstm0: kernel is int8 but the recurrent kernel is f32: ONNX has no LSTM with one int8 and one float weight matrix");
+        "lstm0: kernel is int8 but the recurrent kernel is f32: DynamicQuantizeLSTM needs an int8 recurrent kernel "
+        "and ONNX LSTM a float kernel");
+
+  // Full-integer: activation scales beside int8 weights.
+  Quantise(m.layers[0].Find(TensorRole::kRecurrentKernel));
+  Tensor scales;
+  scales.role = TensorRole::kActivationScales;
+  scales.encoding = Encoding::kF32;
+  scales.rows = 1;
+  scales.cols = kActivationScaleCount;
+  scales.dense = {1.f / 64, 1.f / 127, 4.f};
+  m.layers[0].tensors.push_back(scales);
+  REQUIRE(ValidateModel(m).ok());
+  CHECK(ExportOnnx(m).status().message() ==
+        "lstm0: full-integer LSTM (static activation scales, fixed-point gates and int16 cell): ONNX Runtime's "
+        "DynamicQuantizeLSTM quantises x and h per call and computes the gates in float, which is a different "
+        "model; export the dynamic-range int8 file instead");
 }
 
 TEST_CASE("the importer refuses what it cannot represent, naming the node and the reason", "[interop][onnx]") {
