@@ -56,7 +56,8 @@ Forecaster::Forecaster(Forecaster&&) noexcept = default;
 Forecaster& Forecaster::operator=(Forecaster&&) noexcept = default;
 Forecaster::~Forecaster() = default;
 
-SHELFCAST_SETUP_CODE Result<Forecaster> Forecaster::Load(const uint8_t* bytes, size_t size, const KernelOptions& options) {
+SHELFCAST_SETUP_CODE
+Result<Forecaster> Forecaster::Load(const uint8_t* bytes, size_t size, const KernelOptions& options) {
   SHELFCAST_ASSIGN_OR_RETURN(Model model, ReadModel(bytes, size));
   return Create(std::move(model), options);
 }

@@ -54,7 +54,8 @@ SHELFCAST_SETUP_CODE std::vector<float> StackFloat(const Layer& layer) {
 // packing (both NR = 4, or both the NR = 1 reference).
 class SparseF32GateMatmul : public GateMatmul {
  public:
-  SHELFCAST_SETUP_CODE SparseF32GateMatmul(F32SpmmWeights packed, SparseChoice choice, std::unique_ptr<GateMatmul> dense,
+  SHELFCAST_SETUP_CODE
+  SparseF32GateMatmul(F32SpmmWeights packed, SparseChoice choice, std::unique_ptr<GateMatmul> dense,
                       const KernelOptions& options)
       : gemv_(F32SpmmForGemv(options.use_simd)),
         batch_(F32SpmmForBatch(options.use_simd)),
@@ -93,7 +94,8 @@ constexpr size_t kTileRows = 16;
 
 class Int8GateMatmul : public GateMatmul {
  public:
-  SHELFCAST_SETUP_CODE Int8GateMatmul(const Layer& layer, const KernelOptions& options)
+  SHELFCAST_SETUP_CODE
+  Int8GateMatmul(const Layer& layer, const KernelOptions& options)
       : inputs_(layer.inputs),
         n_(4 * static_cast<size_t>(layer.units)),
         vcvt_(Qs8VcvtFor(options.use_simd)),
@@ -243,7 +245,8 @@ SHELFCAST_SETUP_CODE std::string JoinNames(std::initializer_list<const char*> na
   return s;
 }
 
-SHELFCAST_SETUP_CODE Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, const KernelOptions& options) {
+SHELFCAST_SETUP_CODE
+Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, const KernelOptions& options) {
   const std::vector<float> stacked = StackFloat(layer);
   const std::vector<float> bias = ExpandFloat(*layer.Find(TensorRole::kBias));
   const size_t k = layer.inputs + layer.units, n = 4 * static_cast<size_t>(layer.units);
@@ -257,7 +260,8 @@ SHELFCAST_SETUP_CODE Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul
   return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(std::move(packed), choice, std::move(dense), options));
 }
 
-SHELFCAST_SETUP_CODE Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const KernelOptions& options) {
+SHELFCAST_SETUP_CODE
+Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const KernelOptions& options) {
   const Encoding u = layer.Find(TensorRole::kRecurrentKernel)->encoding;
   if (u != Encoding::kInt8 && u != Encoding::kSparseInt8)
     return Unsupported(std::string("int8 LSTM: the recurrent kernel is ") + EncodingName(u) + ", not int8");

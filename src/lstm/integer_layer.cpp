@@ -18,7 +18,8 @@ int16_t QuantizeStatic(float x, float inverse_scale) {
 
 class IntegerLstmLayer : public LstmLayerRunner {
  public:
-  SHELFCAST_SETUP_CODE IntegerLstmLayer(const Layer& layer, const KernelOptions& options, const Qs16LstmCellVariant& cell)
+  SHELFCAST_SETUP_CODE
+  IntegerLstmLayer(const Layer& layer, const KernelOptions& options, const Qs16LstmCellVariant& cell)
       : inputs_(layer.inputs),
         units_(layer.units),
         w_(Qs8Matrix::Make(*layer.Find(TensorRole::kKernel), options)),
@@ -135,7 +136,8 @@ class IntegerLstmLayer : public LstmLayerRunner {
 
 }  // namespace
 
-SHELFCAST_SETUP_CODE Result<std::unique_ptr<LstmLayerRunner>> MakeIntegerLstmLayer(const Layer& layer, const KernelOptions& options) {
+SHELFCAST_SETUP_CODE
+Result<std::unique_ptr<LstmLayerRunner>> MakeIntegerLstmLayer(const Layer& layer, const KernelOptions& options) {
   const Qs16LstmCellVariant* cell = Qs16LstmCellFor(layer.recurrent_activation);
   if (cell == nullptr)
     return Unsupported(std::string("the full-integer LSTM has no cell for recurrent activation ") +

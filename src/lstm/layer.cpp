@@ -26,7 +26,8 @@ SHELFCAST_SETUP_CODE std::vector<float> StackedWeights(const Layer& layer) {
 
 class DenseF32GateMatmul : public GateMatmul {
  public:
-  SHELFCAST_SETUP_CODE DenseF32GateMatmul(const Layer& layer, const KernelOptions& options)
+  SHELFCAST_SETUP_CODE
+  DenseF32GateMatmul(const Layer& layer, const KernelOptions& options)
       : k_(layer.inputs + layer.units),
         n_(4 * static_cast<size_t>(layer.units)),
         gemv_(F32GemmForGemv(options.use_simd)),
@@ -76,12 +77,14 @@ float Activate(Activation a, float x) {
 
 }  // namespace
 
-SHELFCAST_SETUP_CODE Result<std::unique_ptr<GateMatmul>> MakeDenseF32GateMatmul(const Layer& layer,
+SHELFCAST_SETUP_CODE
+Result<std::unique_ptr<GateMatmul>> MakeDenseF32GateMatmul(const Layer& layer,
                                                            const KernelOptions& options) {
   return std::unique_ptr<GateMatmul>(new DenseF32GateMatmul(layer, options));
 }
 
-SHELFCAST_SETUP_CODE Result<std::unique_ptr<LstmLayerRunner>> MakeLstmLayerRunner(const Layer& layer,
+SHELFCAST_SETUP_CODE
+Result<std::unique_ptr<LstmLayerRunner>> MakeLstmLayerRunner(const Layer& layer,
                                                              const KernelOptions& options) {
   const F32LstmCellVariant* cell = F32LstmCellFor(layer.recurrent_activation, options.use_simd);
   if (cell == nullptr)
@@ -108,7 +111,8 @@ SHELFCAST_SETUP_CODE Result<std::unique_ptr<LstmLayerRunner>> MakeLstmLayerRunne
       new FloatLstmLayer(layer.inputs, layer.units, std::move(matmul), *cell));
 }
 
-SHELFCAST_SETUP_CODE FloatLstmLayer::FloatLstmLayer(uint32_t inputs, uint32_t units, std::unique_ptr<GateMatmul> matmul,
+SHELFCAST_SETUP_CODE
+FloatLstmLayer::FloatLstmLayer(uint32_t inputs, uint32_t units, std::unique_ptr<GateMatmul> matmul,
                                const F32LstmCellVariant& cell)
     : inputs_(inputs), units_(units), matmul_(std::move(matmul)), cell_(cell) {}
 
@@ -153,7 +157,8 @@ void FloatLstmLayer::SetState(size_t row, const float* in) {
   std::memcpy(&c_[row * units_], in + units_, units_ * sizeof(float));
 }
 
-SHELFCAST_SETUP_CODE std::string FloatLstmLayer::Describe() const { return matmul_->Describe() + ", " + cell_.name; }
+SHELFCAST_SETUP_CODE
+std::string FloatLstmLayer::Describe() const { return matmul_->Describe() + ", " + cell_.name; }
 
 Result<DenseHead> DenseHead::Make(const Model& model) {
   DenseHead head;
