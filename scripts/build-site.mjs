@@ -14,7 +14,8 @@
 // Layout of the site (all URLs relative, so it can be served under any path):
 //   index.html demo.js demo.css chart.js                    the demo page
 //   kiosk.html shelf-forecast.js (+ .d.ts)                   the kiosk page, the custom element
-//   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the engine (+ shelfcast.d.ts; + shelfcast-engine-portable.{js,wasm}, no SIMD)
+//   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the kiosk engine (+ shelfcast.d.ts; + shelfcast-engine-portable.{js,wasm}, no SIMD)
+//   shelfcast-engine-data.{js,wasm}                          the engine with the data tools, the demo page's (+ -data-portable)
 //   vendor/uplot.mjs vendor/uPlot.min.css vendor/uPlot.LICENSE
 //   models/manifest.json models/*.shcf models/kiosk.shcf
 //   models/demo.json                                          the page's manifest (pageManifest)
@@ -32,9 +33,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The page's own files, copied from web/. Listed, not globbed, so nothing else ships.
 // The JS the demo page loads is served without its comments (COMPACT_JS, compactJs).
 const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'score-worker.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
-// shelfcast-engine-portable.*: the engine without SIMD128, loaded only by hosts without wasm SIMD.
+// *-portable.*: the engines without SIMD128, loaded only by hosts without wasm SIMD. The kiosk
+// page runs shelfcast-engine, the demo page shelfcast-engine-data (the data tools).
 const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts',
-  'shelfcast-engine-portable.js', 'shelfcast-engine-portable.wasm'];
+  'shelfcast-engine-portable.js', 'shelfcast-engine-portable.wasm', 'shelfcast-engine-data.js', 'shelfcast-engine-data.wasm',
+  'shelfcast-engine-data-portable.js', 'shelfcast-engine-data-portable.wasm'];
 const COMPACT_JS = ['demo.js', 'chart.js', 'score-worker.js', 'shelfcast.js'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };
@@ -256,7 +259,7 @@ export const PAGE_BYTES_BUDGET = 500_000;
 // What the demo page loads before the user asks for more, by line item (the byte budget
 // of docs/web.md; tests/e2e/demo.test.mjs checks the page's requests against it).
 const PAGE_LINE_ITEMS = {
-  engine: ['shelfcast-engine.wasm', 'shelfcast-engine.js', 'shelfcast.js'],
+  engine: ['shelfcast-engine-data.wasm', 'shelfcast-engine-data.js', 'shelfcast.js'],
   chart: ['vendor/uplot.mjs', 'vendor/uPlot.min.css'],
   page: ['index.html', 'demo.css', 'demo.js', 'chart.js', 'score-worker.js'],
   data: ['data/demo-sales.json', 'data/demo-sales.bin'],
@@ -266,7 +269,7 @@ const PAGE_LINE_ITEMS = {
 export async function buildSite(options = {}) {
   const args = { ...parseArgs([]), ...options };
   const { out } = args;
-  need(join(args.dist, 'shelfcast-engine.wasm'), 'run scripts/build.sh wasm');
+  need(join(args.dist, 'shelfcast-engine-data.wasm'), 'run scripts/build.sh wasm');
   need(args.cli, 'run scripts/build.sh native');
   const uplot = resolve(root, 'node_modules/uplot/dist');
   need(join(uplot, 'uPlot.iife.min.js'), 'run scripts/setup.sh (npm ci)');

@@ -1,27 +1,24 @@
 #!/usr/bin/env bash
-# What the browser downloads, in bytes: builds the wasm release (build/wasm) and the
-# forecast-only engine (build/size-forecast, -DSHELFCAST_WASM_DATA=OFF), lists each dist
-# file (raw, gzip -9) and the largest functions of each engine (a relink of the same
-# objects with --profiling-funcs, names only: the code is the same), and writes the
-# tables between the markers of docs/size.md.
+# What the browser downloads, in bytes: builds the wasm release (build/wasm: the kiosk
+# engine shelfcast-engine, the engine with the data tools shelfcast-engine-data, and the
+# portable twin of each), lists each dist file (raw, gzip -9) and the largest functions of
+# the kiosk and the data engine (a relink of the same objects with --profiling-funcs,
+# names only: the code is the same), and writes the tables between the markers of
+# docs/size.md.
 #
 #   scripts/size-report.sh            build, print, update docs/size.md
-#   scripts/size-report.sh --no-build print and update from the current builds
+#   scripts/size-report.sh --no-build print and update from the current build
 #   TOP=40 scripts/size-report.sh     more functions per engine
-#   FORECAST_DIR=build/bench-wasm scripts/size-report.sh --no-build
-#                                     the forecast-only engine scripts/bench.sh built
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"   # emcc's optimizer and terser need Debian's modules
 top="${TOP:-25}"
 build=1
 [[ "${1:-}" == --no-build ]] && build=0
-forecast_dir="${FORECAST_DIR:-build/size-forecast}"
 if ((build)); then
   scripts/build.sh wasm >/dev/null
-  cmake --preset wasm-release -B "$forecast_dir" -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$forecast_dir" >/dev/null
 fi
+dir=build/wasm
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -34,11 +31,15 @@ n() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 {
   echo "| engine | file | bytes | gzip -9 |"
   echo "|---|---|---|---|"
-  for dir in build/wasm "$forecast_dir"; do
-    label="default (with data tools)"
-    [[ "$dir" == "$forecast_dir" ]] && label="forecast-only"
+  for engine in shelfcast-engine shelfcast-engine-portable shelfcast-engine-data shelfcast-engine-data-portable; do
+    case "$engine" in
+      shelfcast-engine) label="kiosk (loadEngine())" ;;
+      shelfcast-engine-portable) label="kiosk, no SIMD128" ;;
+      shelfcast-engine-data) label="with data tools (loadEngine({ data: true }))" ;;
+      *) label="with data tools, no SIMD128" ;;
+    esac
     total=0; total_gz=0
-    for f in shelfcast-engine.wasm shelfcast-engine.js shelfcast.js; do
+    for f in "$engine.wasm" "$engine.js" shelfcast.js; do
       read -r b g <<<"$(sizes "$dir/dist/$f")"
       echo "| $label | \`$f\` | $(n "$b") | $(n "$g") |"
       total=$((total + b)); total_gz=$((total_gz + g))
@@ -46,14 +47,14 @@ n() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
     echo "| $label | **JS + wasm** | **$(n "$total")** | **$(n "$total_gz")** |"
   done
   echo
-  for dir in build/wasm "$forecast_dir"; do
-    label="default (with data tools)"
-    [[ "$dir" == "$forecast_dir" ]] && label="forecast-only"
+  for engine in shelfcast-engine shelfcast-engine-data; do
+    label="kiosk"
+    [[ "$engine" == shelfcast-engine-data ]] && label="data"
     # The engine's link line, relinked with function names into $tmp.
-    link="$(cd "$dir" && ninja -t commands shelfcast-engine | tail -1)"
+    link="$(cd "$dir" && ninja -t commands "$engine" | tail -1)"
     link="${link#: && }"; link="${link% && :}"
-    out="$tmp/$(basename "$dir").js"
-    (cd "$dir" && eval "${link/ -o dist\/shelfcast-engine.js/ --profiling-funcs -o $out}") >/dev/null
+    out="$tmp/$engine.js"
+    (cd "$dir" && eval "${link/ -o dist\/$engine.js/ --profiling-funcs -o $out}") >/dev/null
     echo "Largest functions, $label engine (\`node scripts/wasm-sizes.mjs\` on a relink with \`--profiling-funcs\`):"
     echo
     echo '```'

@@ -9,7 +9,9 @@
 // the user drops or picks leaves the page.
 import { ACTUAL_COLOR, lineChart, lineStyle } from './chart.js';
 
-// The engine's modules (shelfcast.js, shelfcast-engine.js) are fetched once as text and
+// The page runs the engine with the data tools (shelfcast-engine-data: the protocol split,
+// baselines and metrics; loadEngine({ data: true })). Its modules (shelfcast.js,
+// shelfcast-engine-data.js) are fetched once as text and
 // imported from blob: URLs, here and in every worker: a worker importing them by URL
 // would fetch them again. So this file does not import './shelfcast.js' (that would
 // load both again): its exports are `state.api` once main() has it.
@@ -93,10 +95,10 @@ function moduleUrl(text, file, replace = {}) {
   return blobUrl(out);
 }
 
-/** shelfcast.js, importing the engine's glue from a blob: URL: { api (its URL), module }. */
+/** shelfcast.js, importing the data engine's glue from a blob: URL: { api (its URL), module }. */
 async function engineModules(apiText, glueText) {
-  const glue = moduleUrl(glueText, 'shelfcast-engine.js');
-  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine.js': glue });
+  const glue = moduleUrl(glueText, 'shelfcast-engine-data.js');
+  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine-data.js': glue });
   return { api, module: await import(api) };
 }
 
@@ -220,7 +222,7 @@ function startWorkers(source, api, wasm) {
       else c.resolve(data);
     };
     w.worker.onerror = (e) => failPool(e.message || 'the worker did not start');
-    call(w, { type: 'init', api, wasm: wasm.slice() }).then(() => {
+    call(w, { type: 'init', api, wasm: wasm.slice(), data: true }).then(() => {
       w.busy = false;
       performance.mark(`shelfcast:worker-${i}-ready`);
       pump();
@@ -832,8 +834,8 @@ async function showAll() {
 async function main() {
   performance.mark('shelfcast:start');
   wireControls();
-  const wasm = fetchBytes('shelfcast-engine.wasm');
-  const texts = Promise.all(['shelfcast.js', 'shelfcast-engine.js', 'score-worker.js'].map(fetchText));
+  const wasm = fetchBytes('shelfcast-engine-data.wasm');
+  const texts = Promise.all(['shelfcast.js', 'shelfcast-engine-data.js', 'score-worker.js'].map(fetchText));
   const manifest = fetchJson('models/demo.json');
   const demo = loadDemoData();
   state.manifest = await manifest;
@@ -849,13 +851,13 @@ async function main() {
     const wasmBytes = await wasm;
     const scoring = blobUrl(workerText);
     startWorkers(scoring, api, wasmBytes);
-    state.engine = await module.loadEngine({ wasmBinary: wasmBytes });
+    state.engine = await module.loadEngine({ data: true, wasmBinary: wasmBytes });
     pool.local = { scoring: await import(scoring), busy: false };
   } else {
     // A host without wasm SIMD: the portable engine (loadEngine of the served shelfcast.js
-    // fetches shelfcast-engine-portable.{js,wasm}), scored on this thread only.
+    // fetches shelfcast-engine-data-portable.{js,wasm}), scored on this thread only.
     const portable = await import('./shelfcast.js');
-    state.engine = await portable.loadEngine();
+    state.engine = await portable.loadEngine({ data: true });
     pool.local = { scoring: await import(blobUrl(workerText)), busy: false };
   }
   state.platform = state.engine.platform();

@@ -217,7 +217,11 @@ export class Engine {
   readonly limits: EngineLimits;
   /** Bytes of wasm memory the engine holds now (grows up to limits.maxMemoryBytes). */
   readonly memoryBytes: number;
-  /** False in a build with SHELFCAST_WASM_DATA=OFF: the data methods below then throw. */
+  /**
+   * True for loadEngine({ data: true }) (shelfcast-engine-data.wasm); false for the kiosk
+   * engine, where protocolSplit, baseline, describeBaseline, metrics, score and
+   * evaluateProtocol throw a ShelfcastError saying so (parseSalesCsv works in both).
+   */
   readonly hasDataTools: boolean;
   loadModel(bytes: Uint8Array | ArrayBuffer, options?: { useSimd?: boolean }): Model;
   /** http(s) through fetch; under Node also a file: URL or a file path. */
@@ -241,7 +245,7 @@ export class Engine {
 export interface PlatformReport {
   /** The host runs WebAssembly SIMD128 (WebAssembly.validate of a SIMD module). */
   hostSimd: boolean;
-  /** The engine loaded: shelfcast-engine.wasm (SIMD128) or shelfcast-engine-portable.wasm (scalar kernels). */
+  /** The engine loaded: shelfcast-engine[-data].wasm (SIMD128) or shelfcast-engine[-data]-portable.wasm (scalar kernels). */
   build: 'simd128' | 'portable';
   /** loadEngine's `simd` option chose the build (otherwise the host's support did). */
   forced: boolean;
@@ -316,11 +320,18 @@ export class Monitor {
 }
 
 export interface EngineOptions {
+  /**
+   * true: the engine with the data tools (shelfcast-engine-data.wasm: protocolSplit,
+   * baselines, metrics, score, evaluateProtocol). Default: the kiosk engine
+   * (shelfcast-engine.wasm: everything else, under 150,000 bytes).
+   */
+  data?: boolean;
   /** Force the SIMD128 build (true) or the portable one (false); default: the host's support. */
   simd?: boolean;
+  /** The SIMD128 build's bytes or URL (default: shelfcast-engine[-data].wasm beside shelfcast.js). */
   wasmBinary?: Uint8Array | ArrayBuffer;
   wasmUrl?: string | URL;
-  /** The portable build's bytes or URL (default: shelfcast-engine-portable.wasm beside shelfcast.js). */
+  /** The portable build's bytes or URL (default: shelfcast-engine[-data]-portable.wasm beside shelfcast.js). */
   portableWasmBinary?: Uint8Array | ArrayBuffer;
   portableWasmUrl?: string | URL;
 }

@@ -13,13 +13,25 @@
 //   model.dispose();
 //
 //   const data = engine.parseSalesCsv(await file.text());   // the CLI's CSV reader
-//   const table = engine.evaluateProtocol(data, { models: [{ name: 'lstm64', model }] });
+//
+//   const lab = await loadEngine({ data: true });            // + the data tools: shelfcast-engine-data.wasm
+//   const table = lab.evaluateProtocol(lab.parseSalesCsv(csv), { models: [{ name: 'lstm64', model: lab.loadModel(bytes) }] });
 //   table.rows[0].mape;                                      // equals `shelfcast eval`
 //
 // Inputs are raw sales; outputs are sales. Errors (a corrupt model file, a wrong window
 // length, a NaN in a window, a request over a cap, the engine out of memory) throw
 // ShelfcastError with the engine's message; the engine itself keeps working.
-import createShelfcastEngine from './shelfcast-engine.js';
+
+// The engine builds (src/wasm/CMakeLists.txt, docs/size.md): the kiosk engine (model load,
+// forecasts, streams, the drift monitor, the CSV reader) and the one with the data tools
+// (protocol split, baselines, metrics) besides, each with its portable twin (no SIMD128).
+// Only the glue of the build loadEngine picks is fetched.
+const GLUES = {
+  'shelfcast-engine': () => import('./shelfcast-engine.js'),
+  'shelfcast-engine-portable': () => import('./shelfcast-engine-portable.js'),
+  'shelfcast-engine-data': () => import('./shelfcast-engine-data.js'),
+  'shelfcast-engine-data-portable': () => import('./shelfcast-engine-data-portable.js'),
+};
 
 // Rows of the engine's internal batch chunk (kChunkRows, src/lstm/forecaster.cpp).
 const CHUNK_ROWS = 128;
@@ -37,8 +49,7 @@ export class ShelfcastError extends Error {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
-async function defaultWasmBinary(wasmUrl) {
-  const url = wasmUrl ?? new URL('./shelfcast-engine.wasm', import.meta.url);
+async function defaultWasmBinary(url) {
   if (isNode && String(url).startsWith('file:')) {
     const { readFile } = await import('node:fs/promises');
     return new Uint8Array(await readFile(new URL(url)));
@@ -89,23 +100,26 @@ export function hostHasWasmSimd() {
 
 /**
  * Instantiates the engine: the SIMD128 build where the host runs wasm SIMD, else the
- * portable build (shelfcast-engine-portable.{js,wasm}, scalar kernels), so the engine
- * starts on any WebAssembly host. Options: simd (true/false: force a build; default: the
- * host's support), wasmBinary / wasmUrl (the SIMD build's bytes or URL),
- * portableWasmBinary / portableWasmUrl (the portable build's).
+ * portable build (scalar kernels), so the engine starts on any WebAssembly host.
+ * Options: data (true: the build with the data tools, shelfcast-engine-data.wasm, for
+ * protocolSplit, baselines, score and evaluateProtocol; default: the kiosk engine,
+ * shelfcast-engine.wasm, which has everything else), simd (true/false: force a build;
+ * default: the host's support), wasmBinary / wasmUrl (the SIMD build's bytes or URL),
+ * portableWasmBinary / portableWasmUrl (the portable build's). Given bytes must be those of
+ * the build the options pick: <shelfcast-engine[-data][-portable]>.wasm.
  */
 export async function loadEngine(options = {}) {
   const hostSimd = hostHasWasmSimd();
   const simd = options.simd ?? hostSimd;
+  const name = `shelfcast-engine${options.data ? '-data' : ''}${simd ? '' : '-portable'}`;
+  const { default: create } = await GLUES[name]();
+  const wasmBinary = (simd ? options.wasmBinary : options.portableWasmBinary) ??
+    (await defaultWasmBinary((simd ? options.wasmUrl : options.portableWasmUrl) ?? new URL(`./${name}.wasm`, import.meta.url)));
   let module;
-  if (simd) {
-    const wasmBinary = options.wasmBinary ?? (await defaultWasmBinary(options.wasmUrl));
-    module = await createShelfcastEngine({ wasmBinary });
-  } else {
-    const { default: createPortable } = await import('./shelfcast-engine-portable.js');
-    const wasmBinary = options.portableWasmBinary ??
-      (await defaultWasmBinary(options.portableWasmUrl ?? new URL('./shelfcast-engine-portable.wasm', import.meta.url)));
-    module = await createPortable({ wasmBinary });
+  try {
+    module = await create({ wasmBinary });
+  } catch (e) {
+    throw new ShelfcastError(`cannot start ${name}: ${e?.message ?? e} (are the bytes given those of ${name}.wasm?)`);
   }
   return new Engine(module, { hostSimd, forced: options.simd !== undefined });
 }
@@ -143,14 +157,17 @@ export class Engine {
     return new Monitor(this._m, options);
   }
 
-  /** True when this build has the data tools (parseSalesCsv ... evaluateProtocol). */
+  /** True when this engine has the data tools (protocolSplit ... evaluateProtocol): loadEngine({ data: true }). */
   get hasDataTools() {
-    return typeof this._m.CsvParserHandle === 'function';
+    return typeof this._m.SplitHandle === 'function';
   }
 
-  // The module, when it has the data tools (cmake -DSHELFCAST_WASM_DATA=OFF leaves them out).
-  _data() {
-    if (!this.hasDataTools) throw new ShelfcastError('this engine was built without the data tools (SHELFCAST_WASM_DATA=OFF)');
+  // The module, when it has the data tools (the kiosk engine leaves them out).
+  _data(method) {
+    if (!this.hasDataTools) {
+      throw new ShelfcastError(`engine.${method}() needs the data tools, which the kiosk engine leaves out: ` +
+        'load the engine with loadEngine({ data: true }) (shelfcast-engine-data.wasm)');
+    }
     return this._m;
   }
 
@@ -232,7 +249,7 @@ export class Engine {
    * ShelfcastError with the reader's message ('line 17, column "sales": ...').
    */
   parseSalesCsv(input, { lenient = false, maxMessages = 10, maxBytes = DEFAULT_CSV_BYTES } = {}) {
-    const m = this._data();
+    const m = this._m;
     const handle = new m.CsvParserHandle(lenient, maxMessages, maxBytes);
     const chunk = 1 << 20;
     let buffer = 0;
@@ -292,7 +309,7 @@ export class Engine {
     const p = pack(data);
     const stores = Int32Array.from(o.stores);
     const items = Int32Array.from(o.items);
-    const m = this._data();
+    const m = this._data('protocolSplit');
     const handle = new m.SplitHandle();
     try {
       return withHeap(m, [p.meta, p.values, stores, items, 36], (meta, values, storesAt, itemsAt, layout) => {
@@ -331,7 +348,7 @@ export class Engine {
    * count*horizon.
    */
   baseline(name, data, test) {
-    this._data();
+    this._data('baseline');
     const p = pack(data);
     const t = testArrays(test);
     return withHeap(this._m, [p.meta, p.values, t.targets, t.targetDays, t.series, t.targets.byteLength],
@@ -344,7 +361,7 @@ export class Engine {
 
   /** { id, label, oracle } of a baseline name; throws on an unknown name. */
   describeBaseline(name) {
-    this._data();
+    this._data('describeBaseline');
     const [id, label, oracle] = this._m.describeBaseline(name).split('\t');
     check(id === '' ? label : '');
     return { id, label, oracle: oracle === '1' };
@@ -355,7 +372,7 @@ export class Engine {
    * actual: { mape, smape, wape, mae, rmse, count, mapeCount }.
    */
   metrics(actual, forecast) {
-    this._data();
+    this._data('metrics');
     const a = Float32Array.from(actual);
     const f = Float32Array.from(forecast);
     if (a.length !== f.length) throw new ShelfcastError(`${a.length} actuals but ${f.length} forecasts`);
@@ -372,7 +389,7 @@ export class Engine {
    * keys when `data` is given.
    */
   score(test, forecasts, data) {
-    this._data();
+    this._data('score');
     const t = testArrays(test);
     const f = Float32Array.from(forecasts);
     if (f.length !== t.targets.length) throw new ShelfcastError(`${f.length} forecasts for ${t.targets.length} targets`);
@@ -402,6 +419,7 @@ export class Engine {
    * id, window?, mape, smape, wape, mae, rmse, n, mapeN, perSeries }] }.
    */
   evaluateProtocol(data, { models = [], baselines = DEFAULT_BASELINES, trueMean = false, ...options } = {}) {
+    this._data('evaluateProtocol');
     const split = this.protocolSplit(data, options);
     const test = split.test;
     const rows = [];

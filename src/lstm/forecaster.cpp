@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/limits.h"
+#include "core/setup_code.h"
 #include "format/reader.h"
 #include "lstm/features.h"
 
@@ -15,6 +16,39 @@ namespace {
 // state and gate buffers of a chunk stay in L2 (128 rows of LSTM-64: ~200 KB).
 constexpr size_t kChunkRows = 128;
 
+// The messages of a refused request, built out of line and optimised for size: the
+// checks in CheckRequest stay -O3, the string building runs only for a bad request
+// (docs/size.md).
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status BadWindowLength(size_t count, uint32_t window) {
+  return InvalidArgument("window has " + std::to_string(count) + " values, the model needs " + std::to_string(window));
+}
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status BadHorizon(uint32_t horizon) {
+  return InvalidArgument("horizon " + std::to_string(horizon) + " is outside 1.." +
+                         std::to_string(limits::kMaxHorizon));
+}
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status BatchOverCap(size_t n) {
+  return LimitExceeded("batch of " + std::to_string(n) + " series exceeds the cap of " +
+                       std::to_string(limits::kMaxBatch));
+}
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status BadFirstDay(size_t i, DayNumber day) {
+  return InvalidArgument("series " + std::to_string(i) + ": first forecast day " + std::to_string(day) +
+                         " is outside 1900-01-01..2199-12-31");
+}
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status NotFinite(size_t i, size_t k) {
+  return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) +
+                         ": value is not a finite number");
+}
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status BadScale(size_t i, float scale) {
+  return InvalidArgument("series " + std::to_string(i) +
+                         ": window-mean normalisation needs mean(window) + offset > 0, got " + std::to_string(scale));
+}
+[[gnu::noinline]] SHELFCAST_SETUP_CODE Status OutOfNormRange(size_t i, size_t k, float v) {
+  char value[32];
+  std::snprintf(value, sizeof value, "%g", static_cast<double>(v));
+  return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) + ": value " +
+                         value + " is out of range for the model's normalisation");
+}
+
 }  // namespace
 
 Forecaster::Forecaster() = default;
@@ -22,12 +56,13 @@ Forecaster::Forecaster(Forecaster&&) noexcept = default;
 Forecaster& Forecaster::operator=(Forecaster&&) noexcept = default;
 Forecaster::~Forecaster() = default;
 
+SHELFCAST_SETUP_CODE
 Result<Forecaster> Forecaster::Load(const uint8_t* bytes, size_t size, const KernelOptions& options) {
   SHELFCAST_ASSIGN_OR_RETURN(Model model, ReadModel(bytes, size));
   return Create(std::move(model), options);
 }
 
-Result<Forecaster> Forecaster::Create(Model model, const KernelOptions& options) {
+SHELFCAST_SETUP_CODE Result<Forecaster> Forecaster::Create(Model model, const KernelOptions& options) {
   SHELFCAST_RETURN_IF_ERROR(ValidateModel(model));
   Forecaster f;
   f.options_ = options;
@@ -50,13 +85,13 @@ Result<Forecaster> Forecaster::Create(Model model, const KernelOptions& options)
   return f;
 }
 
-size_t Forecaster::ReadBytesBound(size_t file_bytes) {
+SHELFCAST_SETUP_CODE size_t Forecaster::ReadBytesBound(size_t file_bytes) {
   // Decoding at most doubles a tensor's bytes (binary16 values and scales become float32;
   // every other encoding is decoded to its own size), plus a few dozen small vectors.
   return 2 * file_bytes + (64u << 10);
 }
 
-size_t Forecaster::CreateBytesBound(const Model& model) {
+SHELFCAST_SETUP_CODE size_t Forecaster::CreateBytesBound(const Model& model) {
   size_t bytes = 64u << 10;  // vector and allocator bookkeeping, the layer objects
   for (const Layer& l : model.layers) {
     if (l.kind == LayerKind::kLstm) {
@@ -77,7 +112,7 @@ size_t Forecaster::CreateBytesBound(const Model& model) {
   return bytes;
 }
 
-std::string Forecaster::DescribeKernels() const {
+SHELFCAST_SETUP_CODE std::string Forecaster::DescribeKernels() const {
   std::string s;
   for (size_t i = 0; i < lstm_.size(); ++i) {
     if (i) s += "; ";
@@ -88,53 +123,35 @@ std::string Forecaster::DescribeKernels() const {
 
 Status Forecaster::CheckRequest(size_t n, const float* sales, const DayNumber* days, uint32_t horizon,
                                 const float* out) const {
-  if (horizon < 1 || horizon > limits::kMaxHorizon)
-    return InvalidArgument("horizon " + std::to_string(horizon) + " is outside 1.." +
-                           std::to_string(limits::kMaxHorizon));
-  if (n > limits::kMaxBatch)
-    return LimitExceeded("batch of " + std::to_string(n) + " series exceeds the cap of " +
-                         std::to_string(limits::kMaxBatch));
+  if (horizon < 1 || horizon > limits::kMaxHorizon) return BadHorizon(horizon);
+  if (n > limits::kMaxBatch) return BatchOverCap(n);
   if (n > 0 && (sales == nullptr || out == nullptr)) return InvalidArgument("missing input or output buffer");
   if (needs_dates() && n > 0 && days == nullptr)
     return InvalidArgument("this model uses calendar features: give the date of the first forecast day");
   if (needs_dates()) {
     static const DayNumber kFirst = DaysFromCivil(1900, 1, 1), kLast = DaysFromCivil(2199, 12, 31);
     for (size_t i = 0; i < n; ++i)
-      if (days[i] < kFirst || days[i] > kLast)
-        return InvalidArgument("series " + std::to_string(i) + ": first forecast day " + std::to_string(days[i]) +
-                               " is outside 1900-01-01..2199-12-31");
+      if (days[i] < kFirst || days[i] > kLast) return BadFirstDay(i, days[i]);
   }
   const size_t t = model_.window;
   for (size_t i = 0; i < n; ++i) {
     const float* window = sales + i * t;
     for (size_t k = 0; k < t; ++k)
-      if (!std::isfinite(window[k]))
-        return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) +
-                               ": value is not a finite number");
+      if (!std::isfinite(window[k])) return NotFinite(i, k);
     // Finite sales can still normalise to Inf: x / (mean + offset) when a window of
     // negative sales (returns) makes the divisor zero, or a value near FLT_MAX divided by
     // a scale below 1. Both are refused so no non-finite window value reaches a kernel.
     const WindowScale s = ScaleForWindow(model_, window, t);
-    if (!(std::isfinite(s.scale) && s.scale > 0.f))
-      return InvalidArgument("series " + std::to_string(i) +
-                             ": window-mean normalisation needs mean(window) + offset > 0, got " +
-                             std::to_string(s.scale));
+    if (!(std::isfinite(s.scale) && s.scale > 0.f)) return BadScale(i, s.scale);
     for (size_t k = 0; k < t; ++k)
-      if (!std::isfinite(s.Normalise(window[k]))) {
-        char value[32];
-        std::snprintf(value, sizeof value, "%g", static_cast<double>(window[k]));
-        return InvalidArgument("series " + std::to_string(i) + ", window position " + std::to_string(k) +
-                               ": value " + value + " is out of range for the model's normalisation");
-      }
+      if (!std::isfinite(s.Normalise(window[k]))) return OutOfNormRange(i, k, window[k]);
   }
   return Status::Ok();
 }
 
 Status Forecaster::Forecast(const float* sales, size_t count, DayNumber first_target_day, uint32_t horizon,
                             float* out) {
-  if (count != model_.window)
-    return InvalidArgument("window has " + std::to_string(count) + " values, the model needs " +
-                           std::to_string(model_.window));
+  if (count != model_.window) return BadWindowLength(count, model_.window);
   return ForecastBatch(1, sales, needs_dates() ? &first_target_day : nullptr, horizon, out);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/setup_code.h"
 #include "kernels/f32-gemm/f32-gemm.h"
 #include "kernels/f32-spmm/f32-spmm.h"
 #include "kernels/qs8-vcvt/qs8-vcvt.h"
@@ -10,7 +11,7 @@
 namespace shelfcast {
 namespace {
 
-bool IsFloatFamily(Encoding e) {
+SHELFCAST_SETUP_CODE bool IsFloatFamily(Encoding e) {
   return e == Encoding::kF32 || e == Encoding::kF16 || e == Encoding::kSparseF32;
 }
 
@@ -28,7 +29,7 @@ struct SparseChoice {
   bool gemv = false, batch = false;
 };
 
-SparseChoice SparseWins(bool simd, bool int8, size_t k, size_t n, size_t entries) {
+SHELFCAST_SETUP_CODE SparseChoice SparseWins(bool simd, bool int8, size_t k, size_t n, size_t entries) {
   const size_t blocks = (n + 3) / 4;
   if (!simd) {
     const bool wins = (int8 ? 3 : 2) * entries < (int8 ? 2 : 1) * k * n;
@@ -39,10 +40,12 @@ SparseChoice SparseWins(bool simd, bool int8, size_t k, size_t n, size_t entries
 }
 
 // [W; U] as one row-major float matrix (inputs + units rows).
-std::vector<float> StackFloat(const Layer& layer) {
+SHELFCAST_SETUP_CODE std::vector<float> StackFloat(const Layer& layer) {
   std::vector<float> w = ExpandFloat(*layer.Find(TensorRole::kKernel));
   const std::vector<float> u = ExpandFloat(*layer.Find(TensorRole::kRecurrentKernel));
-  w.insert(w.end(), u.begin(), u.end());
+  const size_t k = w.size();
+  w.resize(k + u.size());  // resize + copy, not insert (StackedWeights in layer.cpp says why)
+  std::copy(u.begin(), u.end(), w.begin() + static_cast<std::ptrdiff_t>(k));
   return w;
 }
 
@@ -51,6 +54,7 @@ std::vector<float> StackFloat(const Layer& layer) {
 // packing (both NR = 4, or both the NR = 1 reference).
 class SparseF32GateMatmul : public GateMatmul {
  public:
+  SHELFCAST_SETUP_CODE
   SparseF32GateMatmul(F32SpmmWeights packed, SparseChoice choice, std::unique_ptr<GateMatmul> dense,
                       const KernelOptions& options)
       : gemv_(F32SpmmForGemv(options.use_simd)),
@@ -90,6 +94,7 @@ constexpr size_t kTileRows = 16;
 
 class Int8GateMatmul : public GateMatmul {
  public:
+  SHELFCAST_SETUP_CODE
   Int8GateMatmul(const Layer& layer, const KernelOptions& options)
       : inputs_(layer.inputs),
         n_(4 * static_cast<size_t>(layer.units)),
@@ -132,13 +137,13 @@ class Int8GateMatmul : public GateMatmul {
     }
   }
 
-  std::string Describe() const override {
+  SHELFCAST_SETUP_CODE std::string Describe() const override {
     const std::string x = x_gemv_.empty() ? parts_[0].matrix.Describe() : JoinNames({f32_gemv_.name, " / ", f32_batch_.name});
     return JoinNames({x.c_str(), " (x part), ", parts_[part_count_ - 1].matrix.Describe().c_str(), " (h part), ", vcvt_.name});
   }
 
  private:
-  void AddPart(size_t offset, size_t k, const Tensor& t, const KernelOptions& options) {
+  SHELFCAST_SETUP_CODE void AddPart(size_t offset, size_t k, const Tensor& t, const KernelOptions& options) {
     Part& p = parts_[part_count_++];
     p.offset = offset;
     p.k = k;
@@ -166,7 +171,7 @@ class Int8GateMatmul : public GateMatmul {
 
 }  // namespace
 
-std::vector<float> ExpandFloat(const Tensor& t) {
+SHELFCAST_SETUP_CODE std::vector<float> ExpandFloat(const Tensor& t) {
   if (t.encoding != Encoding::kSparseF32) return t.dense;
   std::vector<float> out(t.size(), 0.f);
   size_t v = 0;
@@ -175,7 +180,7 @@ std::vector<float> ExpandFloat(const Tensor& t) {
   return out;
 }
 
-std::vector<int8_t> ExpandInt8(const Tensor& t) {
+SHELFCAST_SETUP_CODE std::vector<int8_t> ExpandInt8(const Tensor& t) {
   if (t.encoding == Encoding::kInt8) return t.q;
   std::vector<int8_t> out(t.size(), 0);
   size_t v = 0;
@@ -184,7 +189,7 @@ std::vector<int8_t> ExpandInt8(const Tensor& t) {
   return out;
 }
 
-Qs8Matrix Qs8Matrix::Make(const Tensor& t, const KernelOptions& options) {
+SHELFCAST_SETUP_CODE Qs8Matrix Qs8Matrix::Make(const Tensor& t, const KernelOptions& options) {
   Qs8Matrix mat;
   mat.kc_ = (static_cast<size_t>(t.rows) + 1) & ~size_t{1};
   mat.scales_ = t.scales;
@@ -229,17 +234,18 @@ void Qs8Matrix::Run(size_t m, const int16_t* a, size_t a_stride, int32_t* c, siz
   }
 }
 
-std::string Qs8Matrix::Describe() const {
+SHELFCAST_SETUP_CODE std::string Qs8Matrix::Describe() const {
   return JoinNames({gemm_gemv_ ? gemm_gemv_->name : spmm_gemv_->name, " / ",
                     gemm_batch_ ? gemm_batch_->name : spmm_batch_->name});
 }
 
-std::string JoinNames(std::initializer_list<const char*> names) {
+SHELFCAST_SETUP_CODE std::string JoinNames(std::initializer_list<const char*> names) {
   std::string s;
   for (const char* n : names) s += n;
   return s;
 }
 
+SHELFCAST_SETUP_CODE
 Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, const KernelOptions& options) {
   const std::vector<float> stacked = StackFloat(layer);
   const std::vector<float> bias = ExpandFloat(*layer.Find(TensorRole::kBias));
@@ -254,6 +260,7 @@ Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, 
   return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(std::move(packed), choice, std::move(dense), options));
 }
 
+SHELFCAST_SETUP_CODE
 Result<std::unique_ptr<GateMatmul>> MakeInt8GateMatmul(const Layer& layer, const KernelOptions& options) {
   const Encoding u = layer.Find(TensorRole::kRecurrentKernel)->encoding;
   if (u != Encoding::kInt8 && u != Encoding::kSparseInt8)

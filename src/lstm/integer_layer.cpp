@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/setup_code.h"
 #include "kernels/fixedpoint.h"
 #include "kernels/qs16-lstm-cell/qs16-lstm-cell.h"
 #include "lstm/gate_matmuls.h"
@@ -17,6 +18,7 @@ int16_t QuantizeStatic(float x, float inverse_scale) {
 
 class IntegerLstmLayer : public LstmLayerRunner {
  public:
+  SHELFCAST_SETUP_CODE
   IntegerLstmLayer(const Layer& layer, const KernelOptions& options, const Qs16LstmCellVariant& cell)
       : inputs_(layer.inputs),
         units_(layer.units),
@@ -33,7 +35,7 @@ class IntegerLstmLayer : public LstmLayerRunner {
 
   // Derives the fixed-point parameters; fails on scales the fixed-point forms cannot hold
   // (ValidateModel already refuses them, this keeps the runner safe on its own).
-  Status Init(const Layer& layer, const std::string& name) {
+  SHELFCAST_SETUP_CODE Status Init(const Layer& layer, const std::string& name) {
     const size_t n = 4 * static_cast<size_t>(units_);
     input_multiplier_.resize(n);
     recurrent_multiplier_.resize(n);
@@ -110,7 +112,7 @@ class IntegerLstmLayer : public LstmLayerRunner {
     }
   }
 
-  std::string Describe() const override {
+  SHELFCAST_SETUP_CODE std::string Describe() const override {
     return JoinNames({w_.Describe().c_str(), " (x part), ", u_.Describe().c_str(), " (h part), ", cell_.name,
                       " (full integer)"});
   }
@@ -134,6 +136,7 @@ class IntegerLstmLayer : public LstmLayerRunner {
 
 }  // namespace
 
+SHELFCAST_SETUP_CODE
 Result<std::unique_ptr<LstmLayerRunner>> MakeIntegerLstmLayer(const Layer& layer, const KernelOptions& options) {
   const Qs16LstmCellVariant* cell = Qs16LstmCellFor(layer.recurrent_activation);
   if (cell == nullptr)

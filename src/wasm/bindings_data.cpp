@@ -1,9 +1,10 @@
-// Embind bindings of the data and evaluation runtime (CSV reader, protocol split,
-// baselines, metrics) for web/shelfcast.js, so the page computes every number with the
-// same C++ as the CLI. Same conventions as bindings.cpp: bulk data crosses as heap
-// pointers, errors come back as strings ("" = success) and the JS wrapper throws.
-// Only numbers and strings cross (no emscripten::val): every val call site costs wasm
-// bytes, and a kiosk downloads them.
+// Embind bindings of the data and evaluation runtime (protocol split, baselines, metrics)
+// for web/shelfcast.js, so the page computes every number with the same C++ as the CLI.
+// Linked into shelfcast-engine-data only (loadEngine({ data: true })); the CSV reader,
+// which kiosks use too, is in bindings_csv.cpp. Same conventions as bindings.cpp: bulk
+// data crosses as heap pointers, errors come back as strings ("" = success) and the JS
+// wrapper throws. Only numbers and strings cross (no emscripten::val): every val call
+// site costs wasm bytes.
 //
 // Sales data crosses from JS as a pack: meta = int32 [first_day, length, store, item]
 // per series, values = the series' values back to back (float32), keys = the series
@@ -17,7 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "data/csv.h"
+#include "core/limits.h"
+#include "data/series.h"
 #include "data/windows.h"
 #include "eval/baselines.h"
 #include "eval/evaluate.h"
@@ -39,61 +41,6 @@ void WriteMetrics(const Metrics& m, double* out) {
                        static_cast<double>(m.mape_count)};
   std::memcpy(out, v, sizeof v);
 }
-
-// The streaming CSV parser, and after finish() the parsed data for JS to copy out.
-class CsvParserHandle {
- public:
-  CsvParserHandle(bool lenient, uint32_t max_messages, double max_bytes) : parser_(Options(lenient, max_messages, max_bytes)) {}
-
-  std::string checkSize(double total_bytes) {
-    const Status s = parser_.CheckSize(total_bytes > 0 ? static_cast<uint64_t>(total_bytes) : 0);
-    return s.ok() ? std::string() : s.message();
-  }
-
-  std::string feed(uintptr_t bytes, size_t size) {
-    const Status s = parser_.Feed(std::string_view(reinterpret_cast<const char*>(bytes), size));
-    return s.ok() ? std::string() : s.message();
-  }
-
-  std::string finish() {
-    Result<SalesData> r = parser_.Finish();
-    if (!r.ok()) return r.status().message();
-    data_ = std::move(r).value();
-    for (const Series& s : data_.series) {
-      const uint32_t words[5] = {static_cast<uint32_t>(s.first_day), static_cast<uint32_t>(s.values.size()),
-                                 static_cast<uint32_t>(s.store), static_cast<uint32_t>(s.item), Address(s.values.data())};
-      meta_.insert(meta_.end(), words, words + 5);
-    }
-    return std::string();
-  }
-
-  // uint32 [format (0 store-item, 1 generic), rows, skipped, messages, series, meta address];
-  // meta: [first_day, length, store, item, values address] per series.
-  void layout(uintptr_t out) const {
-    const uint32_t words[6] = {data_.format == SalesFormat::kStoreItem ? 0u : 1u, static_cast<uint32_t>(data_.rows),
-                               static_cast<uint32_t>(data_.skipped_rows),
-                               static_cast<uint32_t>(data_.skipped_messages.size()),
-                               static_cast<uint32_t>(data_.series.size()), Address(meta_.data())};
-    std::memcpy(reinterpret_cast<void*>(out), words, sizeof words);
-  }
-  std::string key(size_t i) const { return i < data_.series.size() ? data_.series[i].key : std::string(); }
-  std::string message(size_t i) const {
-    return i < data_.skipped_messages.size() ? data_.skipped_messages[i] : std::string();
-  }
-
- private:
-  static CsvOptions Options(bool lenient, uint32_t max_messages, double max_bytes) {
-    CsvOptions o;
-    o.lenient = lenient;
-    o.max_messages = max_messages;
-    // The page may lower the byte cap; a value above it is refused by the parser.
-    if (max_bytes > 0 && max_bytes < 9.0e15) o.max_bytes = static_cast<size_t>(max_bytes);
-    return o;
-  }
-  SalesCsvParser parser_;
-  SalesData data_;
-  std::vector<uint32_t> meta_;
-};
 
 // Rebuilds SalesData from a pack; "" on success.
 std::string Unpack(int format, uintptr_t meta_ptr, size_t count, uintptr_t values_ptr, size_t total,
@@ -238,16 +185,7 @@ std::string ScoreJs(size_t n, uint32_t horizon, uintptr_t targets, uintptr_t day
 
 EMSCRIPTEN_BINDINGS(shelfcast_data) {
   using namespace emscripten;
-  using shelfcast::CsvParserHandle;
   using shelfcast::SplitHandle;
-  class_<CsvParserHandle>("CsvParserHandle")
-      .constructor<bool, uint32_t, double>()
-      .function("checkSize", &CsvParserHandle::checkSize)
-      .function("feed", &CsvParserHandle::feed)
-      .function("finish", &CsvParserHandle::finish)
-      .function("layout", &CsvParserHandle::layout)
-      .function("key", &CsvParserHandle::key)
-      .function("message", &CsvParserHandle::message);
   class_<SplitHandle>("SplitHandle")
       .constructor<>()
       .function("run", &SplitHandle::run)

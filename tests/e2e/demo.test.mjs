@@ -34,7 +34,7 @@ before(async () => {
   if (skip) return;
   ({ site, server } = await serveSite('demo'));
   ({ loadEngine: engine } = await import(distModule('shelfcast.js')));
-  engine = await engine();
+  engine = await engine({ data: true }); // protocolSplit below is a data tool
   context = await launchBrowser();
   requests = recordRequests(context);
   page = await context.newPage();

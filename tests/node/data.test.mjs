@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { distModule, nativeCli } from './helpers.mjs';
 
 const { loadEngine, ShelfcastError } = await import(distModule('shelfcast.js'));
-const engine = await loadEngine();
+const engine = await loadEngine({ data: true });
+const kiosk = await loadEngine(); // the kiosk engine: the CSV reader, no protocol, baselines or metrics
 const cli = nativeCli();
 const dir = mkdtempSync(join(tmpdir(), 'shelfcast-data-'));
 
@@ -25,6 +26,29 @@ function nativeEval(file, extra = []) {
   execFileSync(cli, ['eval', '--data', file, '--json', json, ...extra]);
   return JSON.parse(readFileSync(json, 'utf8'));
 }
+
+test('the kiosk engine reads CSVs too, and names the data tools it leaves out', () => {
+  assert.equal(kiosk.hasDataTools, false);
+  const k = kiosk.parseSalesCsv(csvBytes);
+  assert.equal(k.series.length, data.series.length);
+  for (let i = 0; i < k.series.length; i++) {
+    assert.equal(k.series[i].key, data.series[i].key);
+    assert.deepEqual(k.series[i].values, data.series[i].values);
+  }
+  const hint = 'needs the data tools, which the kiosk engine leaves out: load the engine with loadEngine({ data: true }) (shelfcast-engine-data.wasm)';
+  const test = engine.protocolSplit(data).test;
+  const calls = {
+    protocolSplit: () => kiosk.protocolSplit(data),
+    baseline: () => kiosk.baseline('naive', data, test),
+    describeBaseline: () => kiosk.describeBaseline('naive'),
+    metrics: () => kiosk.metrics([1], [1]),
+    score: () => kiosk.score(test, new Float32Array(test.targets.length)),
+    evaluateProtocol: () => kiosk.evaluateProtocol(data),
+  };
+  for (const [method, call] of Object.entries(calls)) {
+    assert.throws(call, (e) => e instanceof ShelfcastError && e.message === `engine.${method}() ${hint}`, method);
+  }
+});
 
 test('parseSalesCsv reads the generated file: 50 series x 1826 days', () => {
   assert.equal(engine.hasDataTools, true);

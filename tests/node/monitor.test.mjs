@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { debugSkip, distModule, nativeCli } from './helpers.mjs';
 
 const { loadEngine, dayNumber, ShelfcastError } = await import(distModule('shelfcast.js'));
-const engine = await loadEngine();
+const engine = await loadEngine({ data: true }); // engine.metrics is a data tool
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const manifest = JSON.parse(readFileSync(join(root, 'models/manifest.json'), 'utf8'));
 const loadModel = (name) => engine.loadModel(readFileSync(join(root, 'models', `${name}.shcf`)));
