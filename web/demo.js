@@ -210,7 +210,12 @@ function failPool(message) {
   for (const w of pool.workers) for (const c of w.calls.values()) c.reject(new Error(pool.failed));
 }
 
-/** Starts the workers: `source`, `api` are blob: URLs of score-worker.js and shelfcast.js. */
+/**
+ * Starts the workers: `source`, `api` are blob: URLs of score-worker.js and shelfcast.js;
+ * `wasm` the data engine compiled once (a WebAssembly.Module): every worker instantiates
+ * that module, so they share its code and its optimised tier instead of each compiling
+ * and tiering up its own copy on the same cores that score.
+ */
 function startWorkers(source, api, wasm) {
   for (let i = 0; i < WORKERS; i++) {
     const w = { worker: new Worker(source, { type: 'module', name: `score-${i}` }), calls: new Map(), loaded: new Set(), busy: true };
@@ -222,7 +227,7 @@ function startWorkers(source, api, wasm) {
       else c.resolve(data);
     };
     w.worker.onerror = (e) => failPool(e.message || 'the worker did not start');
-    call(w, { type: 'init', api, wasm: wasm.slice(), data: true }).then(() => {
+    call(w, { type: 'init', api, wasm, data: true }).then(() => {
       w.busy = false;
       performance.mark(`shelfcast:worker-${i}-ready`);
       pump();
@@ -848,10 +853,10 @@ async function main() {
   ({ dayNumber, isoDate } = module);
   apiLoaded();
   if (module.hostHasWasmSimd()) {
-    const wasmBytes = await wasm;
+    const compiled = await WebAssembly.compile(await wasm);
     const scoring = blobUrl(workerText);
-    startWorkers(scoring, api, wasmBytes);
-    state.engine = await module.loadEngine({ data: true, wasmBinary: wasmBytes });
+    startWorkers(scoring, api, compiled);
+    state.engine = await module.loadEngine({ data: true, wasmModule: compiled });
     pool.local = { scoring: await import(scoring), busy: false };
   } else {
     // A host without wasm SIMD: the portable engine (loadEngine of the served shelfcast.js

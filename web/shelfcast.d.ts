@@ -334,6 +334,13 @@ export interface EngineOptions {
   /** The portable build's bytes or URL (default: shelfcast-engine[-data]-portable.wasm beside shelfcast.js). */
   portableWasmBinary?: Uint8Array | ArrayBuffer;
   portableWasmUrl?: string | URL;
+  /**
+   * The SIMD128 / portable build already compiled (WebAssembly.compile of its bytes): a page
+   * compiles once and posts the module to its workers, which share its code (and its
+   * optimised tier) instead of compiling their own. Must be the build the options pick.
+   */
+  wasmModule?: WebAssembly.Module;
+  portableWasmModule?: WebAssembly.Module;
 }
 
 export function loadEngine(options?: EngineOptions): Promise<Engine>;

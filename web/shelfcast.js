@@ -106,18 +106,35 @@ export function hostHasWasmSimd() {
  * shelfcast-engine.wasm, which has everything else), simd (true/false: force a build;
  * default: the host's support), wasmBinary / wasmUrl (the SIMD build's bytes or URL),
  * portableWasmBinary / portableWasmUrl (the portable build's). Given bytes must be those of
- * the build the options pick: <shelfcast-engine[-data][-portable]>.wasm.
+ * the build the options pick: <shelfcast-engine[-data][-portable]>.wasm. wasmModule /
+ * portableWasmModule: that build already compiled (a WebAssembly.Module, e.g. compiled once
+ * by a page and posted to its workers, which then share its code instead of compiling
+ * and tiering up their own).
  */
 export async function loadEngine(options = {}) {
   const hostSimd = hostHasWasmSimd();
   const simd = options.simd ?? hostSimd;
   const name = `shelfcast-engine${options.data ? '-data' : ''}${simd ? '' : '-portable'}`;
   const { default: create } = await GLUES[name]();
-  const wasmBinary = (simd ? options.wasmBinary : options.portableWasmBinary) ??
-    (await defaultWasmBinary((simd ? options.wasmUrl : options.portableWasmUrl) ?? new URL(`./${name}.wasm`, import.meta.url)));
+  const compiled = simd ? options.wasmModule : options.portableWasmModule;
+  const settings = {};
+  if (compiled) {
+    // Emscripten's hook: instantiate the given module with the glue's imports.
+    settings.instantiateWasm = (imports, receive) => {
+      // (receive starts the runtime: a module of another build fails there, and rejects.)
+      WebAssembly.instantiate(compiled, imports).then((instance) => receive(instance, compiled)).catch((e) => settings.onAbort(e));
+      return {};
+    };
+  } else {
+    settings.wasmBinary = (simd ? options.wasmBinary : options.portableWasmBinary) ??
+      (await defaultWasmBinary((simd ? options.wasmUrl : options.portableWasmUrl) ?? new URL(`./${name}.wasm`, import.meta.url)));
+  }
   let module;
   try {
-    module = await create({ wasmBinary });
+    module = await new Promise((resolve, reject) => {
+      settings.onAbort = (e) => reject(e instanceof Error ? e : new Error(String(e)));
+      create(settings).then(resolve, reject);
+    });
   } catch (e) {
     throw new ShelfcastError(`cannot start ${name}: ${e?.message ?? e} (are the bytes given those of ${name}.wasm?)`);
   }

@@ -119,3 +119,24 @@ test('date helpers', () => {
   assert.equal(isoDate(17531), '2017-12-31');
   assert.throws(() => dayNumber('2017-02-29'), { message: "'2017-02-29' is not a calendar date" });
 });
+
+// loadEngine({ wasmModule }): the demo page compiles the engine once and posts the module
+// to its workers. An engine instantiated from the compiled module is the same engine.
+test('an engine from a compiled WebAssembly.Module forecasts bit for bit as one from bytes', async () => {
+  const bytes = readFileSync(new URL(distModule('shelfcast-engine.wasm')));
+  const compiled = await WebAssembly.compile(bytes);
+  const fromModule = await loadEngine({ wasmModule: compiled });
+  const fromModuleAgain = await loadEngine({ wasmModule: compiled });  // one module, many instances
+  const file = readFileSync(makeModel(16));
+  const values = window(30, 3);
+  const expected = engine.loadModel(file).forecast(values, { horizon: 3 });
+  for (const e of [fromModule, fromModuleAgain]) {
+    assert.equal(e.simd, true);
+    assert.deepEqual(e.loadModel(file).forecast(values, { horizon: 3 }), expected);
+  }
+});
+
+test('a compiled module of another build is refused with a ShelfcastError naming the build', async () => {
+  const other = await WebAssembly.compile(readFileSync(new URL(distModule('shelfcast-engine-data.wasm'))));
+  await assert.rejects(loadEngine({ wasmModule: other }), (e) => e instanceof ShelfcastError && /cannot start shelfcast-engine\b/.test(e.message));
+});
