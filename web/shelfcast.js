@@ -138,6 +138,10 @@ export async function loadEngine(options = {}) {
   } catch (e) {
     throw new ShelfcastError(`cannot start ${name}: ${e?.message ?? e} (are the bytes given those of ${name}.wasm?)`);
   }
+  // Bytes or a module of another build can start with this glue (the builds share most
+  // imports): the build that started must be the one the options picked.
+  const started = `shelfcast-engine${typeof module.SplitHandle === 'function' ? '-data' : ''}${module.simdBuild() ? '' : '-portable'}`;
+  if (started !== name) throw new ShelfcastError(`cannot start ${name}: the module given is ${started}.wasm`);
   return new Engine(module, { hostSimd, forced: options.simd !== undefined });
 }
 
