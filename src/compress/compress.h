@@ -40,6 +40,17 @@ struct QuantizeOptions {
   bool sparsify = true;
 };
 
+// How QuantizeColumns stores each column's scale.
+enum class ScaleFormat {
+  kHalf,   // RoundToHalf: a model file's f16 scales (the smallest subnormal when it underflows)
+  kFloat,  // float32 as computed: an ONNX file's scales (exact q * scale for one-row columns)
+};
+
+// Symmetric int8 per column (output channel) of any weight tensor:
+//   s_j = max_k |w_kj| / 127 stored in `format` (0 for a zero column),
+//   q_kj = clamp(round(w_kj / s_j), -127, 127)   (rounded with the stored scale).
+Tensor QuantizeColumns(const Tensor& t, ScaleFormat format);
+
 // Post-training quantisation, per output channel, symmetric:
 //   s_j = RoundToHalf(max_k |w_kj| / 127)   (the f16 the file stores; 0 for a zero column)
 //   q_kj = clamp(round(w_kj / s_j), -127, 127)   (rounded with the stored scale)

@@ -10,33 +10,6 @@
 namespace shelfcast {
 namespace {
 
-// Symmetric per-column int8 with f16 scales (see QuantizeInt8).
-Tensor QuantizeColumns(const Tensor& t) {
-  const std::vector<float> w = t.ToDense();
-  Tensor q;
-  q.role = t.role;
-  q.encoding = Encoding::kInt8;
-  q.rows = t.rows;
-  q.cols = t.cols;
-  q.scales.assign(t.cols, 0.f);
-  q.q.assign(w.size(), 0);
-  for (uint32_t j = 0; j < t.cols; ++j) {
-    float amax = 0.f;
-    for (uint32_t k = 0; k < t.rows; ++k) amax = std::max(amax, std::fabs(w[static_cast<size_t>(k) * t.cols + j]));
-    float s = RoundToHalf(amax / 127.f);
-    // A column whose scale underflows binary16 still gets the smallest subnormal rather
-    // than losing its weights (they then quantise to a few steps).
-    if (amax > 0.f && s == 0.f) s = 5.9604645e-08f;
-    q.scales[j] = s;
-    if (s == 0.f) continue;
-    for (uint32_t k = 0; k < t.rows; ++k) {
-      const size_t i = static_cast<size_t>(k) * t.cols + j;
-      const float r = std::nearbyint(w[i] / s);
-      q.q[i] = static_cast<int8_t>(std::min(127.f, std::max(-127.f, r)));
-    }
-  }
-  return q;
-}
 
 Tensor ToF16(const Tensor& t) {
   Tensor h;
@@ -59,6 +32,36 @@ float PowerOfTwoRange(float max_abs) {
 
 }  // namespace
 
+Tensor QuantizeColumns(const Tensor& t, ScaleFormat format) {
+  const std::vector<float> w = t.ToDense();
+  Tensor q;
+  q.role = t.role;
+  q.encoding = Encoding::kInt8;
+  q.rows = t.rows;
+  q.cols = t.cols;
+  q.scales.assign(t.cols, 0.f);
+  q.q.assign(w.size(), 0);
+  for (uint32_t j = 0; j < t.cols; ++j) {
+    float amax = 0.f;
+    for (uint32_t k = 0; k < t.rows; ++k) amax = std::max(amax, std::fabs(w[static_cast<size_t>(k) * t.cols + j]));
+    float s = amax / 127.f;
+    if (format == ScaleFormat::kHalf) {
+      s = RoundToHalf(s);
+      // A column whose scale underflows binary16 still gets the smallest subnormal rather
+      // than losing its weights (they then quantise to a few steps).
+      if (amax > 0.f && s == 0.f) s = 5.9604645e-08f;
+    }
+    q.scales[j] = s;
+    if (s == 0.f) continue;
+    for (uint32_t k = 0; k < t.rows; ++k) {
+      const size_t i = static_cast<size_t>(k) * t.cols + j;
+      const float r = std::nearbyint(w[i] / s);
+      q.q[i] = static_cast<int8_t>(std::min(127.f, std::max(-127.f, r)));
+    }
+  }
+  return q;
+}
+
 Result<Model> QuantizeInt8(const Model& model, const QuantizeOptions& options) {
   SHELFCAST_RETURN_IF_ERROR(ValidateModel(model));
   const bool full_integer = options.mode == QuantizeMode::kFullInteger;
@@ -77,7 +80,7 @@ Result<Model> QuantizeInt8(const Model& model, const QuantizeOptions& options) {
         tensors.push_back(ToF16(t));
         continue;
       }
-      Tensor q = QuantizeColumns(t);
+      Tensor q = QuantizeColumns(t, ScaleFormat::kHalf);
       const Tensor h = ToF16(t);
       const bool must_be_int8 = full_integer && layer.kind == LayerKind::kLstm;
       tensors.push_back(!must_be_int8 && EncodedTensorBytes(h) <= EncodedTensorBytes(q) ? h : q);

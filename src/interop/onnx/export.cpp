@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "compress/compress.h"
 #include "format/reader.h"
 #include "interop/onnx/onnx.h"
 
@@ -138,33 +139,6 @@ std::vector<int8_t> DenseQ(const Tensor& t) {
   return q;
 }
 
-}  // namespace
-
-Tensor QuantizePerColumn(const Tensor& t) {
-  const std::vector<float> v = t.ToDense();
-  Tensor out;
-  out.role = t.role;
-  out.encoding = Encoding::kInt8;
-  out.rows = t.rows;
-  out.cols = t.cols;
-  out.q.assign(v.size(), 0);
-  out.scales.assign(t.cols, 1.f);  // an all-zero column: q = 0 whatever the scale
-  for (uint32_t c = 0; c < t.cols; ++c) {
-    float amax = 0.f;
-    for (uint32_t k = 0; k < t.rows; ++k) amax = std::max(amax, std::fabs(v[static_cast<size_t>(k) * t.cols + c]));
-    if (amax == 0.f) continue;
-    const float scale = amax / 127.f;
-    out.scales[c] = scale;
-    for (uint32_t k = 0; k < t.rows; ++k) {
-      const float q = std::nearbyint(v[static_cast<size_t>(k) * t.cols + c] / scale);
-      out.q[static_cast<size_t>(k) * t.cols + c] = static_cast<int8_t>(std::min(127.f, std::max(-127.f, q)));
-    }
-  }
-  return out;
-}
-
-namespace {
-
 // Emits one LSTM layer reading `x` ([window, batch, inputs]); returns the names of Y and Y_h.
 Status EmitLstm(const Model& model, size_t li, const std::string& x, bool need_y, GraphBuilder* b,
                 std::string* y, std::string* y_h) {
@@ -227,7 +201,7 @@ Status EmitLstm(const Model& model, size_t li, const std::string& x, bool need_y
   // per-output-channel scales [1, 4*units] and zero points 0: shelfcast's symmetric int8.
   // A float kernel (the dynamic-range files keep the x part f16) is quantised here.
   Tensor qkernel;
-  if (!q_kernel) qkernel = QuantizePerColumn(kernel);
+  if (!q_kernel) qkernel = QuantizeColumns(kernel, ScaleFormat::kFloat);
   const Tensor& wk = q_kernel ? kernel : qkernel;
   const std::vector<int8_t> qk = DenseQ(wk), qr = DenseQ(recurrent);
   std::vector<int8_t> w(static_cast<size_t>(in) * rows), r(static_cast<size_t>(units) * rows);

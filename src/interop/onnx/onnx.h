@@ -52,7 +52,7 @@ struct ExportOptions {
 // The ONNX model for a shelfcast model (which must pass ValidateModel). An LSTM layer
 // whose recurrent kernel is int8 or sparse-int8 maps to DynamicQuantizeLSTM (sparse-int8
 // written dense, zeros included); a float kernel beside it (the dynamic-range files keep
-// the x part f16) is quantised per output channel by QuantizePerColumn: exact up to float
+// the x part f16) is quantised per output channel by QuantizeColumns (float scales): exact up to float
 // rounding for one input (each column is one value: q = +-127, scale = |w| / 127), within
 // scale / 2 = max|column| / 254 per weight for more. Float, f16 and sparse-f32 layers
 // export as ONNX LSTM (exactly: every value is a float32). Refused: an int8 kernel beside
@@ -60,10 +60,6 @@ struct ExportOptions {
 // compute fixed-point gates that DynamicQuantizeLSTM does not.
 Result<ModelProto> BuildOnnxModel(const Model& model, const ExportOptions& options = {});
 Result<std::vector<uint8_t>> ExportOnnx(const Model& model, const ExportOptions& options = {});
-
-// Symmetric int8 per column (output channel) of any tensor: scale = max|column| / 127,
-// q = round-half-even(w / scale) in [-127, 127]; an all-zero column gets q = 0, scale 1.
-Tensor QuantizePerColumn(const Tensor& t);
 
 struct ImportOptions {
   // Days per forecast; 0 takes the graph input's time dimension (an error when symbolic).

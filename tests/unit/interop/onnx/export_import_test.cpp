@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "compress/compress.h"
 #include "format/encoding.h"
 #include "format/reader.h"
 #include "interop/onnx/onnx.h"
@@ -209,7 +210,7 @@ TEST_CASE("dynamic-range int8 (float kernel, int8 recurrent kernel) exports as D
     Model m = testing::RandomModel(6, 30, 10, kCalendarDayOfWeek);
     Quantise(m.layers[0].Find(TensorRole::kRecurrentKernel));
     const Tensor& k = *m.layers[0].Find(TensorRole::kKernel);
-    const Tensor q = QuantizePerColumn(k);
+    const Tensor q = QuantizeColumns(k, ScaleFormat::kFloat);
     REQUIRE(q.encoding == Encoding::kInt8);
     for (uint32_t c = 0; c < k.cols; ++c) {
       float amax = 0.f;
