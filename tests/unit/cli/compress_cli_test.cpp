@@ -4,9 +4,6 @@
 // `manifest add` reads.
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -14,36 +11,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run.h"
 #include "core/file.h"
 #include "core/limits.h"
 #include "format/reader.h"
 
 using namespace shelfcast;
+using namespace shelfcast::testing;
 
 namespace {
-
-struct Run {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Run Shelfcast(const std::string& args) {
-  const std::string command = std::string(SHELFCAST_CLI) + " " + args + " 2>&1";
-  std::FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-std::string TempDir() {
-  char dir[] = "/tmp/shelfcast-compress-XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  return dir;
-}
 
 Model Load(const std::string& path, size_t* size = nullptr) {
   Result<std::vector<uint8_t>> bytes = ReadFileBytes(path, limits::kMaxModelBytes);
@@ -72,7 +48,7 @@ const Tensor& Find(const Model& m, size_t layer, TensorRole role) {
 }  // namespace
 
 TEST_CASE("compress prune writes the pruned matrices sparse and reports both sizes", "[cli][compress]") {
-  const std::string dir = TempDir();
+  const std::string dir = TempDir("compress");
   REQUIRE(Shelfcast("init --hidden 8 --seed 3 --out " + dir + "/m.shcf").exit_code == 0);
   // One series and a sliver of an epoch: the file's encoding is under test, not accuracy.
   const Run r = Shelfcast("compress prune --model " + dir + "/m.shcf --sparsity 0.7 --per-gate --matrix-sparsity " +
@@ -95,7 +71,7 @@ TEST_CASE("compress prune writes the pruned matrices sparse and reports both siz
 }
 
 TEST_CASE("compress int8 calibrates on generated data and writes its report", "[cli][compress]") {
-  const std::string dir = TempDir();
+  const std::string dir = TempDir("compress");
   REQUIRE(Shelfcast("init --hidden 8 --seed 3 --out " + dir + "/m.shcf").exit_code == 0);
   Run r = Shelfcast("compress int8 --model " + dir + "/m.shcf --mode full-integer --out " + dir + "/q.shcf");
   CHECK(r.exit_code == 1);

@@ -3,13 +3,11 @@
 // message (the input rule and the caps hold in the CLI as in the library and the JS API).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
 #include <string>
 
+#include "cli_run.h"
 #include "core/limits.h"
 #include "test_util.h"
 
@@ -17,29 +15,6 @@ using namespace shelfcast;
 using namespace shelfcast::testing;
 
 namespace {
-
-struct Run {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Run Shelfcast(const std::string& args) {
-  const std::string command = std::string(SHELFCAST_CLI) + " " + args + " 2>&1";
-  std::FILE* p = popen(command.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string output;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) output.append(buf, n);
-  const int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-std::string TempDir() {
-  char dir[] = "/tmp/shelfcast-cli-XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  return dir;
-}
 
 void WriteFile(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream f(path, std::ios::binary);
@@ -50,7 +25,7 @@ void WriteFile(const std::string& path, const std::vector<uint8_t>& bytes) {
 }  // namespace
 
 TEST_CASE("the CLI refuses NaN and Inf sales with the series and position", "[cli][nan]") {
-  const std::string dir = TempDir();
+  const std::string dir = TempDir("cli");
   const std::string model = dir + "/m.shcf";
   WriteFile(model, Bytes(RandomModel(4, 3, 1)));
   for (const char* bad : {"nan", "-nan", "inf", "-inf", "1e39"}) {
@@ -63,7 +38,7 @@ TEST_CASE("the CLI refuses NaN and Inf sales with the series and position", "[cl
 }
 
 TEST_CASE("the CLI refuses model files over the cap and corrupt ones", "[cli][limits]") {
-  const std::string dir = TempDir();
+  const std::string dir = TempDir("cli");
   std::vector<uint8_t> big = Bytes(RandomModel(4, 3, 1));
   big.resize(limits::kMaxModelBytes + 1);
   WriteFile(dir + "/big.shcf", big);
@@ -80,7 +55,7 @@ TEST_CASE("the CLI refuses model files over the cap and corrupt ones", "[cli][li
 }
 
 TEST_CASE("the CLI does not write a model file the reader would refuse", "[cli][limits]") {
-  const std::string dir = TempDir();
+  const std::string dir = TempDir("cli");
   const Run r = Shelfcast("init --hidden 512 --out " + dir + "/m512.shcf");
   CHECK(r.exit_code == 1);
   CHECK(r.output ==
