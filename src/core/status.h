@@ -52,6 +52,11 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
+// printf into a std::string, any length: messages through one printf-style call rather
+// than chains of std::string operator+ (the same text for far fewer wasm bytes: every
+// concatenation site inlines allocation code).
+std::string StrFormat(const char* format, ...) __attribute__((format(printf, 1, 2)));
+
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
 inline Status InvalidData(std::string m) { return {StatusCode::kInvalidData, std::move(m)}; }
 inline Status Unsupported(std::string m) { return {StatusCode::kUnsupported, std::move(m)}; }

@@ -1,7 +1,6 @@
 #include "data/csv.h"
 
 #include <algorithm>
-#include <cstdarg>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -24,32 +23,6 @@ constexpr int kMaxDecimalDigits = 15;
 // 10^k is exact in double for k <= 22; we need k <= kMaxDecimalDigits.
 constexpr double kPow10[kMaxDecimalDigits + 1] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-
-// Messages through one printf-style call rather than chains of std::string operator+:
-// the same text for far fewer wasm bytes (every concatenation site inlines allocation
-// code). Messages are short; a longer one is formatted again into a buffer that fits.
-std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string Format(const char* format, ...) {
-  char buf[256];
-  va_list args;
-  va_start(args, format);
-  va_list again;
-  va_copy(again, args);
-  const int n = std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  std::string out;
-  if (n < 0) {
-    out = format;
-  } else if (static_cast<size_t>(n) < sizeof buf) {
-    out.assign(buf, static_cast<size_t>(n));
-  } else {
-    out.resize(static_cast<size_t>(n) + 1);
-    std::vsnprintf(&out[0], out.size(), format, again);
-    out.resize(static_cast<size_t>(n));
-  }
-  va_end(again);
-  return out;
-}
 
 const char* Plural(size_t n, const char* one, const char* many) { return n == 1 ? one : many; }
 
@@ -178,13 +151,13 @@ struct SalesCsvParser::State {
 
   // A bad data line: the error (strict) or one more skipped line (lenient).
   void Bad(size_t at, const std::string& what) {
-    std::string message = Format("line %zu%s", at, what.c_str());
+    std::string message = StrFormat("line %zu%s", at, what.c_str());
     if (!options.lenient) return Fail(InvalidData(std::move(message)));
     ++skipped;
     Report(std::move(message));
   }
   void BadField(const char* column, std::string_view text, const std::string& what) {
-    Bad(line, Format(", column \"%s\": %s %s", column, Quote(text).c_str(), what.c_str()));
+    Bad(line, StrFormat(", column \"%s\": %s %s", column, Quote(text).c_str(), what.c_str()));
   }
   void Report(std::string message) {
     if (messages.size() < options.max_messages) messages.push_back(std::move(message));
@@ -193,14 +166,14 @@ struct SalesCsvParser::State {
   bool CountDataLines(size_t n) {
     data_lines += n;
     if (data_lines <= options.max_rows) return true;
-    Fail(LimitExceeded(Format("line %zu: more than %zu data rows (%s)", line, options.max_rows,
+    Fail(LimitExceeded(StrFormat("line %zu: more than %zu data rows (%s)", line, options.max_rows,
                               CapName(options.max_rows, limits::kMaxCsvRows, "limits::kMaxCsvRows",
                                       "CsvOptions::max_rows"))));
     return false;
   }
 
   void TooManyBytes() {
-    Fail(LimitExceeded(Format("the CSV is larger than %zu bytes (%s)", options.max_bytes,
+    Fail(LimitExceeded(StrFormat("the CSV is larger than %zu bytes (%s)", options.max_bytes,
                               CapName(options.max_bytes, limits::kMaxCsvBytes, "limits::kMaxCsvBytes",
                                       "CsvOptions::max_bytes"))));
   }
@@ -238,12 +211,12 @@ struct SalesCsvParser::State {
       return;
     }
     const std::string long_line =
-        too_long ? Format(": longer than %zu bytes (limits::kMaxCsvLineBytes): %s", limits::kMaxCsvLineBytes,
+        too_long ? StrFormat(": longer than %zu bytes (limits::kMaxCsvLineBytes): %s", limits::kMaxCsvLineBytes,
                           Quote(text).c_str())
                  : std::string();
     if (!have_header) {
       if (leading_blank) return Header("");  // line 1 was blank
-      if (too_long) return Fail(LimitExceeded(Format("line 1%s", long_line.c_str())));
+      if (too_long) return Fail(LimitExceeded(StrFormat("line 1%s", long_line.c_str())));
       return Header(text);
     }
     if (pending_blank) {  // blank lines with data after them
@@ -255,7 +228,7 @@ struct SalesCsvParser::State {
     }
     if (!CountDataLines(1)) return;
     if (too_long) {
-      if (!options.lenient) return Fail(LimitExceeded(Format("line %zu%s", line, long_line.c_str())));
+      if (!options.lenient) return Fail(LimitExceeded(StrFormat("line %zu%s", line, long_line.c_str())));
       return Bad(line, long_line);
     }
     if (format == SalesFormat::kStoreItem) {
@@ -267,7 +240,7 @@ struct SalesCsvParser::State {
 
   bool FieldCount(std::string_view text, size_t count, size_t expected, std::string_view header) {
     if (count == expected) return true;
-    Bad(line, Format(": %zu %s, expected %zu (%.*s): %s", count, Plural(count, "field", "fields"), expected,
+    Bad(line, StrFormat(": %zu %s, expected %zu (%.*s): %s", count, Plural(count, "field", "fields"), expected,
                      static_cast<int>(header.size()), header.data(), Quote(text).c_str()));
     return false;
   }
@@ -311,7 +284,7 @@ struct SalesCsvParser::State {
       auto it = by_key.find(key);
       if (it == by_key.end()) {
         Series s;
-        s.key = Format("store %d item %d", static_cast<int>(store), static_cast<int>(item));
+        s.key = StrFormat("store %d item %d", static_cast<int>(store), static_cast<int>(item));
         s.store = store;
         s.item = item;
         if (!NewSeries(std::move(s), day, static_cast<float>(sales), &index)) return;
@@ -359,7 +332,7 @@ struct SalesCsvParser::State {
 
   bool NewSeries(Series s, DayNumber day, float value, uint32_t* index) {
     if (series.size() >= options.max_series) {
-      Fail(LimitExceeded(Format("line %zu: more than %zu series (%s)", line, options.max_series,
+      Fail(LimitExceeded(StrFormat("line %zu: more than %zu series (%s)", line, options.max_series,
                                 CapName(options.max_series, limits::kMaxSeries, "limits::kMaxSeries",
                                         "CsvOptions::max_series"))));
       return false;
@@ -383,20 +356,20 @@ struct SalesCsvParser::State {
       return;
     }
     if (day >= s.first_day && day <= last)
-      return BadField("date", date_text, Format("is a duplicate: %s already has this date", SeriesName(s).c_str()));
+      return BadField("date", date_text, StrFormat("is a duplicate: %s already has this date", SeriesName(s).c_str()));
     if (day < s.first_day)
       return BadField("date", date_text,
-                      Format("is out of order: %s has reached %s (the dates of a series must increase)",
+                      StrFormat("is out of order: %s has reached %s (the dates of a series must increase)",
                              SeriesName(s).c_str(), FormatIsoDate(last).c_str()));
     const DayNumber missing = day - last - 1;
-    const std::string what = Format("leaves a gap in %s: %d %s missing after %s", SeriesName(s).c_str(),
+    const std::string what = StrFormat("leaves a gap in %s: %d %s missing after %s", SeriesName(s).c_str(),
                                     static_cast<int>(missing), Plural(static_cast<size_t>(missing), "day", "days"),
                                     FormatIsoDate(last).c_str());
     if (!options.lenient) return BadField("date", date_text, what);
     // Lenient: keep the latest run of consecutive days. This line is loaded; the
     // series' earlier rows are dropped and counted as skipped.
     const size_t dropped = s.values.size();
-    Report(Format("line %zu, column \"date\": %s %s; dropped its %zu earlier %s and restarted it here", line,
+    Report(StrFormat("line %zu, column \"date\": %s %s; dropped its %zu earlier %s and restarted it here", line,
                   Quote(date_text).c_str(), what.c_str(), dropped, Plural(dropped, "row", "rows")));
     skipped += dropped;
     rows -= dropped;
@@ -410,13 +383,13 @@ SalesCsvParser::SalesCsvParser(const CsvOptions& options) : state_(std::make_uni
   State& st = *state_;
   st.options = options;
   if (options.max_bytes > limits::kMaxCsvBytes)
-    st.Fail(InvalidArgument(Format("CsvOptions::max_bytes %zu is above limits::kMaxCsvBytes %zu", options.max_bytes,
+    st.Fail(InvalidArgument(StrFormat("CsvOptions::max_bytes %zu is above limits::kMaxCsvBytes %zu", options.max_bytes,
                                    limits::kMaxCsvBytes)));
   if (options.max_rows > limits::kMaxCsvRows)
-    st.Fail(InvalidArgument(Format("CsvOptions::max_rows %zu is above limits::kMaxCsvRows %zu", options.max_rows,
+    st.Fail(InvalidArgument(StrFormat("CsvOptions::max_rows %zu is above limits::kMaxCsvRows %zu", options.max_rows,
                                    limits::kMaxCsvRows)));
   if (options.max_series > limits::kMaxSeries)
-    st.Fail(InvalidArgument(Format("CsvOptions::max_series %zu is above limits::kMaxSeries %zu", options.max_series,
+    st.Fail(InvalidArgument(StrFormat("CsvOptions::max_series %zu is above limits::kMaxSeries %zu", options.max_series,
                                    limits::kMaxSeries)));
   st.carry.reserve(limits::kMaxCsvLineBytes + 1);
 }
@@ -496,7 +469,7 @@ Result<SalesData> SalesCsvParser::Finish() {
       st.Fail(InvalidData("no data rows after the header"));
     } else {
       const bool any = !st.messages.empty();  // max_messages may be 0
-      st.Fail(InvalidData(Format("no data rows loaded: all %zu data lines were skipped%s%s", st.skipped,
+      st.Fail(InvalidData(StrFormat("no data rows loaded: all %zu data lines were skipped%s%s", st.skipped,
                                  any ? "; the first: " : "", any ? st.messages.front().c_str() : "")));
     }
     return st.error;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -34,16 +33,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string Fmt(const char* format, ...) {
-  char buf[1024];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buf, sizeof buf, format, args);
-  va_end(args);
-  return buf;
-}
 
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -116,13 +105,13 @@ class Run {
   void Log(const std::string& line) const {
     if (o_.log) o_.log(line);
   }
-  void Stage(const std::string& what) { Log(Fmt("[%d/%d] %s", ++stage_, kStages, what.c_str())); }
+  void Stage(const std::string& what) { Log(StrFormat("[%d/%d] %s", ++stage_, kStages, what.c_str())); }
   void CheckStop(const std::string& where) const {
     if (o_.stop && o_.stop->load())
       throw PipelineError("interrupted " + where + "; nothing shipped" + ShippedNote());
   }
   std::string ShippedNote() const {
-    return previous_generation_ ? Fmt(", %s still holds generation %d", o_.out.c_str(), previous_generation_)
+    return previous_generation_ ? StrFormat(", %s still holds generation %d", o_.out.c_str(), previous_generation_)
                                 : std::string();
   }
   const ProtocolSplit& SplitFor(uint32_t window);
@@ -192,7 +181,7 @@ void Run::ChooseHoldout() {
   const DayNumber validation_first = protocol_.test_first - static_cast<DayNumber>(c_.validation_days);
   for (const Series* s : selected)
     if (validation_first - s->first_day < static_cast<DayNumber>(c_.window) + 1)
-      throw PipelineError(Fmt("%s: %s has %zu days (%s..%s): too few for a window of %u days before one training "
+      throw PipelineError(StrFormat("%s: %s has %zu days (%s..%s): too few for a window of %u days before one training "
                               "day, %u validation days and the test period %s..%s (config: holdout)",
                               o_.data.c_str(), s->key.c_str(), s->values.size(), FormatIsoDate(s->first_day).c_str(),
                               FormatIsoDate(s->last_day()).c_str(), c_.window, c_.validation_days,
@@ -234,16 +223,16 @@ void Run::Encode(Built* b) {
 
 // Why a previous model cannot be a starting point for `fresh` ("" when it can).
 std::string Incompatible(const Model& previous, const Model& fresh) {
-  if (previous.window != fresh.window) return Fmt("window %u -> %u", previous.window, fresh.window);
+  if (previous.window != fresh.window) return StrFormat("window %u -> %u", previous.window, fresh.window);
   if (previous.calendar != fresh.calendar) return "calendar inputs changed";
   if (previous.norm != fresh.norm)
-    return Fmt("normalisation %s -> %s", NormKindName(previous.norm), NormKindName(fresh.norm));
+    return StrFormat("normalisation %s -> %s", NormKindName(previous.norm), NormKindName(fresh.norm));
   if (previous.layers.size() != fresh.layers.size()) return "layers changed";
   for (size_t l = 0; l < fresh.layers.size(); ++l) {
     const Layer& a = previous.layers[l];
     const Layer& b = fresh.layers[l];
     if (a.kind != b.kind || a.units != b.units || a.inputs != b.inputs)
-      return Fmt("layer %zu: %u -> %u units", l, a.units, b.units);
+      return StrFormat("layer %zu: %u -> %u units", l, a.units, b.units);
   }
   return "";
 }
@@ -267,7 +256,7 @@ Built Run::TrainLstm(const std::string& name, const std::string& technique, uint
       init = *previous;
       train::StoreParameters(train::FlattenParameters(*previous), &init);
       b.warm = true;
-      b.warm_from = Fmt("generation %d: %s", previous_generation_, fs::path(previous_.at(name).file).filename().c_str());
+      b.warm_from = StrFormat("generation %d: %s", previous_generation_, fs::path(previous_.at(name).file).filename().c_str());
       o.epochs = c_.warm_start_epochs;
       o.learning_rate = c_.warm_start_lr;
       o.warmup_epochs = 0;
@@ -282,7 +271,7 @@ Built Run::TrainLstm(const std::string& name, const std::string& technique, uint
     if (c_.norm == NormKind::kGlobal) SetGlobalNormalisation(FitGlobalNormalisation(split.train), &init);
     else SetWindowMeanNormalisation(&init);
   }
-  Log(Fmt("  %s: LSTM(%u) window %u, %s, up to %u epochs, lr %g: %zu training / %zu validation windows", name.c_str(),
+  Log(StrFormat("  %s: LSTM(%u) window %u, %s, up to %u epochs, lr %g: %zu training / %zu validation windows", name.c_str(),
           hidden, c_.window, b.warm ? ("warm start from " + b.warm_from).c_str() : ("cold start: " + b.cold_reason).c_str(),
           o.epochs, o.learning_rate, split.train.size(), split.validation.size()));
   train::TrainResult r;
@@ -290,7 +279,7 @@ Built Run::TrainLstm(const std::string& name, const std::string& technique, uint
     train::Trainer trainer(init, split.train, split.validation, o);
     r = trainer.Fit(
         [&](const train::EpochReport& e) {
-          Log(Fmt("  %s epoch %3u/%u  train %.5f  val %.5f  val MAPE %6.3f %%  %5.1f s%s", name.c_str(), e.epoch,
+          Log(StrFormat("  %s epoch %3u/%u  train %.5f  val %.5f  val MAPE %6.3f %%  %5.1f s%s", name.c_str(), e.epoch,
                   e.epochs, e.train_loss, e.val_loss, e.val_mape, e.seconds, e.best ? "  *" : ""));
         },
         o_.stop);
@@ -331,13 +320,13 @@ Built Run::PruneVariant(const VariantConfig& v, const Built& source) {
     const Json& row = previous_.at(v.name).row;
     const double previous_sparsity = row.contains("sparsity") && row["sparsity"].is_number() ? row["sparsity"].get<double>() : -1;
     if (b.cold_reason.empty() && std::fabs(previous_sparsity - v.sparsity) > 0.005)
-      b.cold_reason = Fmt("sparsity %.3f -> %.3f", previous_sparsity, v.sparsity);
+      b.cold_reason = StrFormat("sparsity %.3f -> %.3f", previous_sparsity, v.sparsity);
     if (b.cold_reason.empty()) {
       // Already at its sparsity: the magnitude mask keeps exactly its zeros; fine-tune only.
       start = *previous;
       train::StoreParameters(train::FlattenParameters(*previous), &start);
       b.warm = true;
-      b.warm_from = Fmt("generation %d: %s", previous_generation_, fs::path(previous_.at(v.name).file).filename().c_str());
+      b.warm_from = StrFormat("generation %d: %s", previous_generation_, fs::path(previous_.at(v.name).file).filename().c_str());
       po.schedule = compress::PruneSchedule::kOneShot;
       po.prune_epochs = 0;
       po.train.epochs = c_.warm_start_epochs;
@@ -349,7 +338,7 @@ Built Run::PruneVariant(const VariantConfig& v, const Built& source) {
     b.cold_reason = previous_generation_ ? "no " + v.name + " in the previous set" : "first run";
   }
   const uint32_t prune_epochs = po.schedule == compress::PruneSchedule::kOneShot ? 0 : po.prune_epochs;
-  Log(Fmt("  %s: prune %s to %.0f %%, %s, %u prune + up to %u fine-tune epochs", v.name.c_str(),
+  Log(StrFormat("  %s: prune %s to %.0f %%, %s, %u prune + up to %u fine-tune epochs", v.name.c_str(),
           b.warm ? v.name.c_str() : v.source.c_str(), v.sparsity * 100,
           b.warm ? ("warm start from " + b.warm_from).c_str() : ("cold start: " + b.cold_reason).c_str(), prune_epochs,
           po.train.epochs));
@@ -357,7 +346,7 @@ Built Run::PruneVariant(const VariantConfig& v, const Built& source) {
   try {
     r = compress::Prune(start, split.train, split.validation, po,
                         [&](const compress::PruneEpoch& e) {
-                          Log(Fmt("  %s %-9s epoch %3u  sparsity %5.1f %%  train %.5f  val MAPE %6.3f %%  %5.1f s",
+                          Log(StrFormat("  %s %-9s epoch %3u  sparsity %5.1f %%  train %.5f  val MAPE %6.3f %%  %5.1f s",
                                   v.name.c_str(), e.phase.c_str(), e.epoch, e.sparsity * 100, e.train_loss, e.val_mape,
                                   e.seconds));
                         },
@@ -396,7 +385,7 @@ Built Run::QuantizeVariant(const VariantConfig& v, const Built& source) {
   b.model = Must(QuantizeInt8(source.float_model, q), v.name);
   b.train_report = {{"source_model", v.source}};
   Encode(&b);
-  Log(Fmt("  %s: int8 of %s, %zu bytes", v.name.c_str(), v.source.c_str(), b.bytes.size()));
+  Log(StrFormat("  %s: int8 of %s, %zu bytes", v.name.c_str(), v.source.c_str(), b.bytes.size()));
   return b;
 }
 
@@ -432,7 +421,7 @@ PipelineOutcome Run::Go() {
     const Json& cf = previous_report_.value("config", Json());
     if (d.is_object() && cf.is_object() && d.value("crc32", 0u) == data_crc && d.value("bytes", size_t{0}) == data_bytes_.size() &&
         cf.value("crc32", 0u) == config_crc && cf.value("bytes", size_t{0}) == config_bytes_.size()) {
-      Log(Fmt("up to date: %s and %s are the data and config of generation %d (%s); nothing to do (--force retrains)",
+      Log(StrFormat("up to date: %s and %s are the data and config of generation %d (%s); nothing to do (--force retrains)",
               o_.data.c_str(), o_.config.c_str(), previous_generation_, previous_dir_.c_str()));
       PipelineOutcome out;
       out.up_to_date = true;
@@ -452,12 +441,12 @@ PipelineOutcome Run::Go() {
     first = std::min(first, s.first_day);
     last = std::max(last, s.last_day());
   }
-  Log(Fmt("  %s: %zu series, %s..%s; holdout: test %s..%s, validation %u days before; %zu training / %zu "
+  Log(StrFormat("  %s: %zu series, %s..%s; holdout: test %s..%s, validation %u days before; %zu training / %zu "
           "validation / %zu test windows",
           o_.data.c_str(), data_.series.size(), FormatIsoDate(first).c_str(), FormatIsoDate(last).c_str(),
           FormatIsoDate(protocol_.test_first).c_str(), FormatIsoDate(protocol_.test_last).c_str(),
           protocol_.validation_days, split.train.size(), split.validation.size(), split.test.size()));
-  Log(previous_generation_ ? Fmt("  previous shipped set: generation %d (%s), %zu models", previous_generation_,
+  Log(previous_generation_ ? StrFormat("  previous shipped set: generation %d (%s), %zu models", previous_generation_,
                                  previous_dir_.c_str(), previous_.size())
                            : std::string("  no previous shipped set: cold start"));
   end_stage("config and data");
@@ -465,10 +454,10 @@ PipelineOutcome Run::Go() {
 
   Stage("baseline " + c_.baseline_name);
   built_.push_back(TrainLstm(c_.baseline_name, "baseline", c_.hidden));
-  Log(Fmt("  %s: test MAPE %.3f %%", c_.baseline_name.c_str(), built_[0].test.mape));
+  Log(StrFormat("  %s: test MAPE %.3f %%", c_.baseline_name.c_str(), built_[0].test.mape));
   end_stage("baseline");
 
-  Stage(Fmt("variants (%zu)", c_.variants.size()));
+  Stage(StrFormat("variants (%zu)", c_.variants.size()));
   for (const VariantConfig& v : c_.variants) {
     CheckStop("before " + v.name);
     const Built* source = nullptr;
@@ -481,7 +470,7 @@ PipelineOutcome Run::Go() {
       case Technique::kInt8:
       case Technique::kStacked: b = QuantizeVariant(v, *source); break;
     }
-    Log(Fmt("  %s: test MAPE %.3f %%", v.name.c_str(), b.test.mape));
+    Log(StrFormat("  %s: test MAPE %.3f %%", v.name.c_str(), b.test.mape));
     built_.push_back(std::move(b));
   }
   end_stage("variants");
@@ -494,13 +483,13 @@ PipelineOutcome Run::Go() {
     const Model* m = PreviousModel(name, &holder);
     Forecaster f = Must(Forecaster::Create(*m), p.file);
     before[name] = Must(EvaluateModel(f, SplitFor(m->window).test), p.file).pooled.mape;
-    Log(Fmt("  %s (generation %d): test MAPE %.3f %% on the new holdout", name.c_str(), previous_generation_,
+    Log(StrFormat("  %s (generation %d): test MAPE %.3f %% on the new holdout", name.c_str(), previous_generation_,
             before[name]));
   }
   if (previous_.empty()) Log("  none");
   end_stage("previous set");
 
-  Stage(Fmt("quality gate: budget %+.2f points over the baseline's MAPE", c_.max_mape_increase));
+  Stage(StrFormat("quality gate: budget %+.2f points over the baseline's MAPE", c_.max_mape_increase));
   const double base = built_[0].test.mape;
   for (size_t i = 1; i < built_.size(); ++i) {
     Built& b = built_[i];
@@ -508,13 +497,13 @@ PipelineOutcome Run::Go() {
     b.budget = budget;
     b.shipped = b.test.mape - base <= budget;
     if (!b.shipped) b.reason = RejectionReason(b.test.mape, base, budget);
-    Log(Fmt("  %-24s MAPE %7.3f %%  %+6.2f points  budget %+6.2f  %s", b.name.c_str(), b.test.mape, b.test.mape - base,
+    Log(StrFormat("  %-24s MAPE %7.3f %%  %+6.2f points  budget %+6.2f  %s", b.name.c_str(), b.test.mape, b.test.mape - base,
             budget, b.shipped ? "ships" : ("REJECTED: " + b.reason).c_str()));
   }
   end_stage("gate");
   CheckStop("before writing");
 
-  Stage(Fmt("write generation %d and switch %s", generations.next(), o_.out.c_str()));
+  Stage(StrFormat("write generation %d and switch %s", generations.next(), o_.out.c_str()));
   const std::string work = generations.Begin();
   Json source = {{"file", o_.data},
                  {"bytes", data_bytes_.size()},
@@ -574,7 +563,7 @@ PipelineOutcome Run::Go() {
   generations.Commit();
   size_t shipped = 0;
   for (const Built& b : built_) shipped += b.shipped;
-  Log(Fmt("  %s -> %s: %zu of %zu models shipped, report %s/report.md", o_.out.c_str(), generations.current_dir().c_str(),
+  Log(StrFormat("  %s -> %s: %zu of %zu models shipped, report %s/report.md", o_.out.c_str(), generations.current_dir().c_str(),
           shipped, built_.size(), o_.out.c_str()));
   PipelineOutcome out;
   out.generation = generations.current();
@@ -590,7 +579,7 @@ Json Run::Report(int generation) {
   r["previous_generation"] = previous_generation_ ? Json(previous_generation_) : Json();
   r["force"] = o_.force;
   const std::string rule = c_.test_from        ? "test_from..test_to of the config"
-                           : c_.test_days > 0 ? Fmt("the last %u days every selected series covers", c_.test_days)
+                           : c_.test_days > 0 ? StrFormat("the last %u days every selected series covers", c_.test_days)
                                               : std::string("the last year every selected series covers");
   r["holdout"] = HoldoutJson(protocol_, SplitFor(c_.window), rule);
   r["previous_holdout"] = previous_report_.is_object() ? previous_report_.value("holdout", Json()) : Json();
