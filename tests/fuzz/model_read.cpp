@@ -32,7 +32,8 @@ void Check(const uint8_t* data, size_t size) {
       FUZZ_CHECK(!TensorName(m, li, t.role).empty(), "unnamed tensor");
       FUZZ_CHECK(t.ToDense().size() == t.size(), TensorName(m, li, t.role));
       FUZZ_CHECK(t.StoredCount() <= t.size(), TensorName(m, li, t.role));
-      stored += t.StoredCount();
+      // Activation scales are metadata, not parameters (Model::parameter_count).
+      if (t.role != TensorRole::kActivationScales) stored += t.StoredCount();
       bytes += EncodedTensorBytes(t);
     }
   }

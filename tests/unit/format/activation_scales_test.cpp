@@ -3,6 +3,10 @@
 // a message naming the tensor.
 #include <catch2/catch.hpp>
 
+#include <string>
+
+#include "core/file.h"
+#include "core/limits.h"
 #include "format/encoding.h"
 #include "format/reader.h"
 #include "test_util.h"
@@ -127,4 +131,22 @@ TEST_CASE("inconsistent activation scales are refused with a message naming them
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().message() == "lstm0: unknown tensor role 5");
   }
+}
+
+// Fuzz finding model_read crash-3dda6c0d (the shipped full-integer model, a seed): the
+// target counted the activation scales as stored parameters. Stored values beside the
+// parameters: the weights and biases, plus the 3 scales that are metadata.
+TEST_CASE("the shipped full-integer model: 4,385 parameters stored, plus 3 activation scales", "[format][full-integer][fuzz]") {
+  const std::string path = std::string(SHELFCAST_SOURCE_DIR) + "/models/lstm32-int8-full.shcf";
+  Result<std::vector<uint8_t>> bytes = ReadFileBytes(path, limits::kMaxModelBytes);
+  REQUIRE(bytes.ok());
+  Result<Model> m = ReadModel(bytes->data(), bytes->size());
+  REQUIRE(m.ok());
+  size_t parameters = 0, scales = 0;
+  for (const Layer& layer : m->layers) {
+    for (const Tensor& t : layer.tensors) (t.role == TensorRole::kActivationScales ? scales : parameters) += t.StoredCount();
+  }
+  CHECK(m->parameter_count() == 4385);  // LSTM-32 + Dense(1): 4 * 32 * (32 + 1) + 4 * 32 + 32 + 1
+  CHECK(parameters == 4385);
+  CHECK(scales == 3);
 }
