@@ -103,6 +103,16 @@ std::string PrecisionCell(const Json& m) {
   return p;
 }
 
+// The manifest's "protocol" object: what the models were evaluated on.
+Json ProtocolJson(const ProtocolOptions& p) {
+  return {{"window", p.window},
+          {"stores", p.stores},
+          {"items", p.items},
+          {"test_from", FormatIsoDate(p.test_first)},
+          {"test_to", FormatIsoDate(p.test_last)},
+          {"validation_days", p.validation_days}};
+}
+
 }  // namespace
 
 SalesData RegenerateSales(const DataSpec& spec) {
@@ -144,12 +154,7 @@ Json NewManifest(const DataSpec& spec, const std::string& baseline_model) {
   j["generator"] = {{"seed", spec.seed},
                     {"stores", *std::max_element(p.stores.begin(), p.stores.end())},
                     {"items", *std::max_element(p.items.begin(), p.items.end())}};
-  j["protocol"] = {{"window", p.window},
-                   {"stores", p.stores},
-                   {"items", p.items},
-                   {"test_from", FormatIsoDate(p.test_first)},
-                   {"test_to", FormatIsoDate(p.test_last)},
-                   {"validation_days", p.validation_days}};
+  j["protocol"] = ProtocolJson(p);
   j["baseline_model"] = baseline_model;
   const SalesData data = RegenerateSales(spec);
   const ProtocolSplit split = SplitFor(data, spec, p.window);
@@ -186,12 +191,7 @@ Json NewManifestForData(const SalesData& data, const ProtocolOptions& p, const W
   j["schema"] = 1;
   j["generator"] = nullptr;
   j["data"] = data_source;
-  j["protocol"] = {{"window", p.window},
-                   {"stores", p.stores},
-                   {"items", p.items},
-                   {"test_from", FormatIsoDate(p.test_first)},
-                   {"test_to", FormatIsoDate(p.test_last)},
-                   {"validation_days", p.validation_days}};
+  j["protocol"] = ProtocolJson(p);
   j["baseline_model"] = baseline_model;
   Json baselines = Json::array();
   for (const BaselineResult& b : EvaluateBaselines(data, test, /*generated=*/false)) {
