@@ -7,7 +7,14 @@
 // by Model.forecastBatch in a pool of workers (score-worker.js), baselines by
 // engine.baseline, MAPE by engine.score (the C++ metrics of `shelfcast eval`). Nothing
 // the user drops or picks leaves the page.
-import { ACTUAL_COLOR, lineChart, lineStyle } from './chart.js';
+
+// The chart (chart.js and uPlot, 50 KB of script) is not on the way to the table: it is
+// imported beside the engine, not before this module runs; the rows wait for its
+// palette only once the engine is up (main).
+const chartModule = import('./chart.js');
+let ACTUAL_COLOR;
+let lineChart;
+let lineStyle;
 
 // The page runs the engine with the data tools (shelfcast-engine-data: the protocol split,
 // baselines and metrics; loadEngine({ data: true })). Its modules (shelfcast.js,
@@ -183,9 +190,12 @@ function addModelRow({ id, name, kind, technique, bytes, manifestRow, order }) {
 
 // ---- The scoring workers ----
 
-// The page's own thread is a member too (`local`: the worker module's functions, the
-// page's engine), taking a task when every worker is busy or still starting.
-const pool = { workers: [], local: null, queue: [], failed: null, seq: 0 };
+// On a host without wasm SIMD the page's own thread scores instead (`local`: the worker
+// module's functions, the page's engine), one task at a time, painting between.
+const pool = { workers: [], local: null, queue: [], failed: null, seq: 0, pumping: false };
+// Tasks a worker holds at once: one running, the next waiting in its queue, so it never
+// idles while its result and the next task cross this thread (which renders meanwhile).
+const WORKER_DEPTH = 2;
 
 // A task on the page's thread starts in a task of its own, so the page paints between.
 const channel = new MessageChannel();
@@ -211,14 +221,13 @@ function failPool(message) {
 }
 
 /**
- * Starts the workers: `source`, `api` are blob: URLs of score-worker.js and shelfcast.js;
- * `wasm` the data engine compiled once (a WebAssembly.Module): every worker instantiates
- * that module, so they share its code and its optimised tier instead of each compiling
- * and tiering up its own copy on the same cores that score.
+ * Starts the workers from `source` (a blob: URL of score-worker.js) as soon as the page
+ * has the text: each starts its thread and its module while the page imports and
+ * compiles the engine (initWorkers then hands them the engine).
  */
-function startWorkers(source, api, wasm) {
+function startWorkers(source) {
   for (let i = 0; i < WORKERS; i++) {
-    const w = { worker: new Worker(source, { type: 'module', name: `score-${i}` }), calls: new Map(), loaded: new Set(), busy: true };
+    const w = { worker: new Worker(source, { type: 'module', name: `score-${i}` }), calls: new Map(), loaded: new Set(), active: 0 };
     w.calls.last = 0;
     w.worker.onmessage = ({ data }) => {
       const c = w.calls.get(data.id);
@@ -227,13 +236,24 @@ function startWorkers(source, api, wasm) {
       else c.resolve(data);
     };
     w.worker.onerror = (e) => failPool(e.message || 'the worker did not start');
-    call(w, { type: 'init', api, wasm, data: true }).then(() => {
-      w.busy = false;
-      performance.mark(`shelfcast:worker-${i}-ready`);
-      pump();
-    }, (e) => failPool(e.message));
     pool.workers.push(w);
   }
+}
+
+/**
+ * Hands each worker the engine: `api` is the blob: URL of shelfcast.js, `wasm` the data
+ * engine compiled once (a WebAssembly.Module): every worker instantiates that module, so
+ * they share its code and its optimised tier instead of each compiling and tiering up its
+ * own copy on the same cores that score. A worker handles its messages in order, so tasks
+ * go to it at once; it starts on them the moment its engine is up.
+ */
+function initWorkers(api, wasm) {
+  pool.workers.forEach((w, i) => {
+    call(w, { type: 'init', api, wasm, data: true }).then(({ readyAt }) => {
+      // The worker's clock: when its engine was up (not when this thread heard of it).
+      performance.mark(`shelfcast:worker-${i}-ready`, { startTime: readyAt - performance.timeOrigin });
+    }, (e) => failPool(e.message));
+  });
 }
 
 /** Queues a task for the workers, cheapest first; resolves to its result, null if stale. */
@@ -241,38 +261,43 @@ function schedule(task) {
   if (pool.failed) return Promise.reject(new Error(pool.failed));
   return new Promise((resolve, reject) => {
     pool.queue.push({ ...task, seq: ++pool.seq, resolve, reject });
-    pool.queue.sort((a, b) => a.cost - b.cost || a.phase - b.phase || a.seq - b.seq);
-    pump();
+    // Tasks queued together (a row's slices, every row of the table) are sorted before
+    // the first is handed out: the cheapest first.
+    if (!pool.pumping) {
+      pool.pumping = true;
+      queueMicrotask(() => {
+        pool.pumping = false;
+        pool.queue.sort((a, b) => a.cost - b.cost || a.phase - b.phase || a.seq - b.seq);
+        pump();
+      });
+    }
   });
 }
 
 function pump() {
   for (const w of [...pool.workers, pool.local].filter(Boolean)) {
-    while (!w.busy && pool.queue.length) {
+    while (w.active < (w.scoring ? 1 : WORKER_DEPTH) && pool.queue.length) {
       const task = pool.queue.shift();
       if (task.generation !== state.generation) {
         task.resolve(null);
         continue;
       }
       const message = task.message();
+      w.active++;
+      const done = () => {
+        w.active--;
+        pump();
+      };
       if (w.scoring) {
-        w.busy = true;
         nextTask().then(() => (message.type === 'forecast' ? w.scoring.forecast : w.scoring.latency)(task.row.model, message))
-          .then(task.resolve, task.reject).finally(() => {
-            w.busy = false;
-            pump();
-          });
+          .then(task.resolve, task.reject).finally(done);
         continue;
       }
       if (!w.loaded.has(task.row.id)) {
         message.bytes = task.row.bytes.slice();
         w.loaded.add(task.row.id);
       }
-      w.busy = true;
-      call(w, message, [message.inputs.buffer]).then(task.resolve, task.reject).finally(() => {
-        w.busy = false;
-        pump();
-      });
+      call(w, message, [message.inputs.buffer]).then(task.resolve, task.reject).finally(done);
     }
   }
 }
@@ -782,11 +807,13 @@ async function runDrift() {
 /** Evaluates everything on the current data and reports when the table is full. */
 async function run(label) {
   $('data-label').textContent = label;
-  renderTable();
-  updateChart();
   say(`Forecasting ${fmt(state.test.count)} days with ${state.rows.length} forecasters…`);
   const t0 = performance.now();
-  if (!(await evaluateAll())) return;
+  // The workers' tasks first, then the table and the chart, drawn while they score.
+  const done = evaluateAll();
+  renderTable();
+  updateChart();
+  if (!(await done)) return;
   const ms = performance.now() - t0;
   say(`Table filled: ${state.rows.length} forecasters × ${fmt(state.test.count)} forecasts in ${fmt(ms)} ms.`);
 }
@@ -848,27 +875,31 @@ async function main() {
   const eager = state.manifest.models.filter((m) => m.demo);
   for (const m of eager) modelFile(m);
   const [apiText, glueText, workerText] = await texts;
+  const scoring = blobUrl(workerText);
+  // The workers start their threads now, beside the engine's import and compilation (and
+  // stop again on a host without wasm SIMD, which the engine's module tells).
+  startWorkers(scoring);
   const { api, module } = await engineModules(apiText, glueText);
   state.api = module;
   ({ dayNumber, isoDate } = module);
   apiLoaded();
   if (module.hostHasWasmSimd()) {
     const compiled = await WebAssembly.compile(await wasm);
-    const scoring = blobUrl(workerText);
-    startWorkers(scoring, api, compiled);
+    initWorkers(api, compiled);
     state.engine = await module.loadEngine({ data: true, wasmModule: compiled });
-    pool.local = { scoring: await import(scoring), busy: false };
   } else {
     // A host without wasm SIMD: the portable engine (loadEngine of the served shelfcast.js
     // fetches shelfcast-engine-data-portable.{js,wasm}), scored on this thread only.
+    for (const w of pool.workers.splice(0)) w.worker.terminate();
     const portable = await import('./shelfcast.js');
     state.engine = await portable.loadEngine({ data: true });
-    pool.local = { scoring: await import(blobUrl(workerText)), busy: false };
+    pool.local = { scoring: await import(scoring), active: 0 };
   }
   state.platform = state.engine.platform();
   $('engine').textContent = state.platform.build === 'simd128' ? 'WebAssembly SIMD128' : 'WebAssembly (portable: this browser has no wasm SIMD)';
   performance.mark('shelfcast:engine-ready');
 
+  ({ ACTUAL_COLOR, lineChart, lineStyle } = await chartModule);
   for (const m of eager) await addManifestRow(m);
   const base = state.rows.find((r) => r.id === state.manifest.baseline_model);
   state.baseBytes = base?.fileBytes ?? 0;

@@ -7,7 +7,8 @@
 // URLs of the page's fetched text, the wasm as bytes, a model as its file bytes.
 //
 // Messages (each answered by { id, ...result } or { id, error }, in order):
-//   { type: 'init', api, wasm, data }                 api: URL of shelfcast.js; wasm: the engine compiled (WebAssembly.Module; the data engine when data)
+//   { type: 'init', api, wasm, data }                 api: URL of shelfcast.js; wasm: the engine compiled (WebAssembly.Module; the data engine when data):
+//     { readyAt } (performance.timeOrigin + now() when the engine was up)
 //   { type: 'forecast', key, bytes?, inputs, dates? } forecasts of n windows (inputs: n*window),
 //     in calls of 128 windows (one engine chunk): { forecasts, batchMs } (the fastest
 //     call of 128, per window)
@@ -42,7 +43,7 @@ async function run(message) {
   if (message.type === 'init') {
     const { loadEngine } = await import(message.api);
     engine = await loadEngine({ data: message.data, wasmModule: message.wasm }); // the build it was compiled from
-    return {};
+    return { readyAt: performance.timeOrigin + performance.now() };
   }
   if (!engine) throw new Error('the scoring worker has no engine');
   if (message.bytes) {
