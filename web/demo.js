@@ -360,6 +360,10 @@ async function evaluateRow(row, generation) {
   row.error = null;
   renderRow(row);
   try {
+    // What runs on this thread (a baseline, the split of another window) waits for a
+    // task of its own: the rows queued before it go to the workers first.
+    if (row.kind === 'baseline' || !state.splits.has(row.window)) await nextTask();
+    if (generation !== state.generation) return;
     if (row.kind === 'baseline') {
       const t0 = performance.now();
       row.forecasts = state.engine.baseline(row.id, state.data, state.test);
@@ -831,6 +835,7 @@ async function run(label) {
   const t0 = performance.now();
   // The workers' tasks first, then the table and the chart, drawn while they score.
   const done = evaluateAll();
+  await nextTask();
   renderTable();
   updateChart();
   if (!(await done)) return;

@@ -15,8 +15,10 @@
 //   { type: 'latency', key, bytes?, inputs, dates?, rounds, minMs, minCalls }
 //     single forecast calls, each round timed together for at least minMs: { singleMs }
 // `bytes` (a model file) comes with a key's first message; the model stays loaded.
-// The page imports this module too (forecast, latency): its own thread takes tasks when
-// the workers are busy or still starting.
+// The page starts its workers as soon as it has this file's text and posts their tasks
+// at once (a worker handles its messages in order, so they wait for 'init' here). On a
+// host without wasm SIMD the page imports this module (forecast, latency) and scores on
+// its own thread instead.
 const BATCH_ROWS = 128;
 
 let engine = null;
