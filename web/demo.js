@@ -195,9 +195,17 @@ function addModelRow({ id, name, kind, technique, bytes, manifestRow, order }) {
 // On a host without wasm SIMD the page's own thread scores instead (`local`: the worker
 // module's functions, the page's engine), one task at a time, painting between.
 const pool = { workers: [], local: null, queue: [], failed: null, seq: 0, pumping: false };
-// Tasks a worker holds at once: one running, the next waiting in its queue, so it never
-// idles while its result and the next task cross this thread (which renders meanwhile).
-const WORKER_DEPTH = 2;
+// Work a worker holds at once (task.work: parameters x window steps x windows), so it never
+// idles while results and the next tasks cross this thread, which renders, scores and
+// draws meanwhile: at least two tasks, and queued tasks while they add up to at most
+// WORKER_HOLD slices of the costliest model (a slice of small models is a few ms; the
+// page's thread can be busy for 100 ms). The last tasks of the table then spread over
+// the workers as before: a worker holds at most about two of its slices.
+const WORKER_HOLD = 2;
+// Forecasting time goes as (parameters + CALL_PARAMETERS) x window steps: the default set's
+// times on one thread (tests/e2e/demo.test.mjs engineCpuMs: lstm64 880 ms, lstm8 72 ms, the
+// same window) give about 1,200 for what does not grow with the model.
+const CALL_PARAMETERS = 1200;
 
 // A task on the page's thread starts in a task of its own, so the page paints between.
 const channel = new MessageChannel();
@@ -229,7 +237,7 @@ function failPool(message) {
  */
 function startWorkers(source) {
   for (let i = 0; i < WORKERS; i++) {
-    const w = { worker: new Worker(source, { type: 'module', name: `score-${i}` }), calls: new Map(), loaded: new Set(), active: 0 };
+    const w = { worker: new Worker(source, { type: 'module', name: `score-${i}` }), calls: new Map(), loaded: new Set(), active: 0, held: 0 };
     w.calls.last = 0;
     w.worker.onmessage = ({ data }) => {
       const c = w.calls.get(data.id);
@@ -277,30 +285,37 @@ function schedule(task) {
 }
 
 function pump() {
-  for (const w of [...pool.workers, pool.local].filter(Boolean)) {
-    while (w.active < (w.scoring ? 1 : WORKER_DEPTH) && pool.queue.length) {
-      const task = pool.queue.shift();
-      if (task.generation !== state.generation) {
-        task.resolve(null);
-        continue;
-      }
-      const message = task.message();
-      w.active++;
-      const done = () => {
-        w.active--;
-        pump();
-      };
-      if (w.scoring) {
-        nextTask().then(() => (message.type === 'forecast' ? w.scoring.forecast : w.scoring.latency)(task.row.model, message))
-          .then(task.resolve, task.reject).finally(done);
-        continue;
-      }
-      if (!w.loaded.has(task.row.id)) {
-        message.bytes = task.row.bytes.slice();
-        w.loaded.add(task.row.id);
-      }
-      call(w, message, [message.inputs.buffer]).then(task.resolve, task.reject).finally(done);
+  const hold = WORKER_HOLD * Math.max(0, ...pool.queue.map((t) => t.work));
+  const members = [...pool.workers, pool.local].filter(Boolean);
+  const takes = (w) => (w.scoring ? w.active < 1 : w.active < 2 || w.held + pool.queue[0].work <= hold);
+  while (pool.queue.length) {
+    // The member holding the least work takes the next task, so the cheap rows spread too.
+    const open = members.filter(takes);
+    if (!open.length) break;
+    const w = open.reduce((a, b) => (b.held < a.held ? b : a));
+    const task = pool.queue.shift();
+    if (task.generation !== state.generation) {
+      task.resolve(null);
+      continue;
     }
+    const message = task.message();
+    w.active++;
+    w.held += task.work;
+    const done = () => {
+      w.active--;
+      w.held -= task.work;
+      pump();
+    };
+    if (w.scoring) {
+      nextTask().then(() => (message.type === 'forecast' ? w.scoring.forecast : w.scoring.latency)(task.row.model, message))
+        .then(task.resolve, task.reject).finally(done);
+      continue;
+    }
+    if (!w.loaded.has(task.row.id)) {
+      message.bytes = task.row.bytes.slice();
+      w.loaded.add(task.row.id);
+    }
+    call(w, message, [message.inputs.buffer]).then(task.resolve, task.reject).finally(done);
   }
 }
 
@@ -315,16 +330,20 @@ function pump() {
 async function forecastAll(row, test, generation) {
   const w = row.window;
   const cost = row.model.info.parameters * w;
+  // A task's work for the workers' hold: parameters plus CALL_PARAMETERS (the per-step cost
+  // that does not grow with the model), per window step, per window.
+  const perWindow = (row.model.info.parameters + CALL_PARAMETERS) * w;
   const dates = (from, to) => (row.needsDates ? test.targetDays.slice(from, to) : undefined);
   const slices = [];
   for (let start = 0; start < test.count; start += SLICE_ROWS) {
     const end = Math.min(start + SLICE_ROWS, test.count);
-    slices.push(schedule({ row, generation, cost, phase: 1,
+    slices.push(schedule({ row, generation, cost, phase: 1, work: perWindow * (end - start),
       message: () => ({ type: 'forecast', key: row.id, inputs: test.inputs.slice(start * w, end * w), dates: dates(start, end) }) })
       .then((r) => r && { start, ...r }));
   }
   const m = Math.min(LATENCY_WINDOWS, test.count);
-  const single = schedule({ row, generation, cost, phase: 0,
+  // (the single-call rounds take SINGLE_ROUNDS x SINGLE_MS whatever the model: counted as a slice)
+  const single = schedule({ row, generation, cost, phase: 0, work: perWindow * SLICE_ROWS,
     message: () => ({ type: 'latency', key: row.id, inputs: test.inputs.slice(0, m * w), dates: dates(0, m), rounds: SINGLE_ROUNDS,
       minMs: SINGLE_MS, minCalls: SINGLE_MIN_CALLS }) });
   const [parts, lat] = await Promise.all([Promise.all(slices), single]);
@@ -918,7 +937,7 @@ async function main() {
     for (const w of pool.workers.splice(0)) w.worker.terminate();
     const portable = await import('./shelfcast.js');
     state.engine = await portable.loadEngine({ data: true });
-    pool.local = { scoring: await import(scoring), active: 0 };
+    pool.local = { scoring: await import(scoring), active: 0, held: 0 };
   }
   state.platform = state.engine.platform();
   $('engine').textContent = state.platform.build === 'simd128' ? 'WebAssembly SIMD128' : 'WebAssembly (portable: this browser has no wasm SIMD)';
