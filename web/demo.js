@@ -36,8 +36,8 @@ const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
 const SLICE_ROWS = 1024;
 // Single-call latency: rounds of one-window forecasts over the first LATENCY_WINDOWS
 // windows, each timed together for at least SINGLE_MS (and SINGLE_MIN_CALLS calls).
-// Five rounds: 15 ms of single calls a model, where fifteen took 45 (280 ms of CPU for the
-// default set, 15 % of the table's, on the cores that fill it).
+// Five rounds: at least 15 ms of timed single calls a model, where fifteen took at least
+// 45 (270 ms for the six models of the default set, on the cores that fill the table).
 const SINGLE_ROUNDS = 5;
 const SINGLE_MS = 3;
 const SINGLE_MIN_CALLS = 5;
@@ -202,9 +202,10 @@ const pool = { workers: [], local: null, queue: [], failed: null, seq: 0, pumpin
 // page's thread can be busy for 100 ms). The last tasks of the table then spread over
 // the workers as before: a worker holds at most about two of its slices.
 const WORKER_HOLD = 2;
-// Forecasting time goes as (parameters + CALL_PARAMETERS) x window steps: the default set's
-// times on one thread (tests/e2e/demo.test.mjs engineCpuMs: lstm64 880 ms, lstm8 72 ms, the
-// same window) give about 1,200 for what does not grow with the model.
+// Forecasting time goes roughly as (parameters + CALL_PARAMETERS) x window steps: a rough
+// fit of the one-thread times of tests/e2e/demo.test.mjs (engineCpuMs: lstm64 about
+// 870 ms, lstm8 44 to 72 ms over runs, the same window) for what does not grow with the
+// model. It only sizes what a worker holds.
 const CALL_PARAMETERS = 1200;
 
 // A task on the page's thread starts in a task of its own, so the page paints between.
