@@ -74,22 +74,18 @@ inline f32x4 ExpTail(f32x4 zl, f32x4 z, const F32LstmCellConstants& k) {
   return simd::add(simd::mul(simd::mul(s, t), q), s);
 }
 
-// e^-x with x clamped to [-80, 80]: sigmoid(x) = 1 / (1 + SigmoidExp(x)).
-inline f32x4 SigmoidExp(f32x4 x, const F32LstmCellConstants& k) {
+inline f32x4 Sigmoid(f32x4 x, const F32LstmCellConstants& k) {
   // z = -x: clamping x to [-80, 80] clamps z alike.
   x = simd::min(simd::max(x, simd::load(k.sigmoid_lo)), simd::load(k.sigmoid_hi));
   const f32x4 z = simd::sub(simd::zero(), x);
-  return ExpTail(simd::mul(x, simd::load(k.minus_log2e)), z, k);
-}
-
-// e^2x with x clamped to [-9, 9]: tanh(x) = (TanhExp(x) - 1) / (TanhExp(x) + 1).
-inline f32x4 TanhExp(f32x4 x, const F32LstmCellConstants& k) {
-  x = simd::min(simd::max(x, simd::load(k.tanh_lo)), simd::load(k.tanh_hi));
-  return ExpTail(simd::mul(x, simd::load(k.two_log2e)), simd::add(x, x), k);
+  const f32x4 e = ExpTail(simd::mul(x, simd::load(k.minus_log2e)), z, k);
+  const f32x4 one = simd::load(k.one);
+  return simd::div(one, simd::add(one, e));
 }
 
 inline f32x4 Tanh(f32x4 x, const F32LstmCellConstants& k) {
-  const f32x4 e = TanhExp(x, k);
+  x = simd::min(simd::max(x, simd::load(k.tanh_lo)), simd::load(k.tanh_hi));
+  const f32x4 e = ExpTail(simd::mul(x, simd::load(k.two_log2e)), simd::add(x, x), k);
   const f32x4 one = simd::load(k.one);
   return simd::div(simd::sub(e, one), simd::add(e, one));
 }
@@ -125,49 +121,13 @@ inline void CellBlock(size_t n, size_t units, const float* gates, float* c, floa
   }
 }
 
-// The sigmoid cell, the same two passes with 3 divisions per 4 units instead of 5
-// (division is the slowest operation here: V8 emits divps, one per ~4 cycles): pass 1
-// keeps the exponentials e_g = e^-g (sigmoid gates) and e_c = e^2g_c (tanh), pass 2
-// joins each product of two quotients over one division:
-//   f c        = c / (1 + e_f)
-//   i c~       = (e_c - 1) / ((1 + e_i) (e_c + 1))
-//   o tanh(c') = (e_t - 1) / ((1 + e_o) (e_t + 1)),  e_t = e^2c'
-// Each is within a few ulp of the product of the two rounded quotients. A product of
-// denominators can overflow to +inf only when 1 + e_i (or 1 + e_o) exceeds ~5e30, i.e.
-// the gate's sigmoid is below 2e-31: the result is then 0 (+-0), its true value within
-// 2e-31 of that; the numerators stay finite (|e_c - 1| <= e^18), so no NaN.
-inline void CellBlockSigmoid(size_t n, size_t units, const float* gates, float* c, float* h,
-                             const F32LstmCellConstants& k) {
-  alignas(16) float e[4 * kBlock];
-  for (size_t j = 0; j < n; j += 4) {
-    simd::store(e + j, SigmoidExp(simd::load(gates + j), k));
-    simd::store(e + kBlock + j, SigmoidExp(simd::load(gates + units + j), k));
-    simd::store(e + 2 * kBlock + j, TanhExp(simd::load(gates + 2 * units + j), k));
-    simd::store(e + 3 * kBlock + j, SigmoidExp(simd::load(gates + 3 * units + j), k));
-  }
-  for (size_t j = 0; j < n; j += 4) {
-    const f32x4 one = simd::load(k.one);
-    const f32x4 ec = simd::load(e + 2 * kBlock + j);
-    const f32x4 fc = simd::div(simd::load(c + j), simd::add(one, simd::load(e + kBlock + j)));
-    const f32x4 ic = simd::div(simd::sub(ec, one), simd::mul(simd::add(one, simd::load(e + j)), simd::add(ec, one)));
-    const f32x4 cell = simd::add(fc, ic);
-    simd::store(c + j, cell);
-    const f32x4 et = TanhExp(cell, k);
-    simd::store(h + j, simd::div(simd::sub(et, one),
-                                 simd::mul(simd::add(one, simd::load(e + 3 * kBlock + j)), simd::add(et, one))));
-  }
-}
-
-using CellBlockFn = void (*)(size_t n, size_t units, const float* gates, float* c, float* h,
-                            const F32LstmCellConstants& k);
-
-template <CellBlockFn Block>
+template <f32x4 (*RA)(f32x4, const F32LstmCellConstants&)>
 void CellSimd(size_t units, const float* gates, float* c, float* h) {
   const F32LstmCellConstants& k = f32_lstm_cell_constants;
   const size_t whole = units & ~size_t{3};
   for (size_t j = 0; j < whole; j += kBlock) {
     const size_t n = whole - j < kBlock ? whole - j : kBlock;
-    Block(n, units, gates + j, c + j, h + j, k);
+    CellBlock<RA>(n, units, gates + j, c + j, h + j, k);
   }
   if (whole < units) {
     // The last units % 4 through the same code on a zero-padded copy.
@@ -177,7 +137,7 @@ void CellSimd(size_t units, const float* gates, float* c, float* h) {
       for (size_t gate = 0; gate < 4; ++gate) g[4 * gate + u] = gates[gate * units + whole + u];
       tc[u] = c[whole + u];
     }
-    Block(4, 4, g, tc, th, k);
+    CellBlock<RA>(4, 4, g, tc, th, k);
     for (size_t u = 0; u < n; ++u) { c[whole + u] = tc[u]; h[whole + u] = th[u]; }
   }
 }
@@ -185,16 +145,16 @@ void CellSimd(size_t units, const float* gates, float* c, float* h) {
 }  // namespace
 
 void f32_lstm_cell_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<CellBlockSigmoid>(units, gates, c, h);
+  CellSimd<Sigmoid>(units, gates, c, h);
 }
 void f32_lstm_cell_hard_sigmoid__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<CellBlock<HardSigmoid>>(units, gates, c, h);
+  CellSimd<HardSigmoid>(units, gates, c, h);
 }
 void f32_lstm_cell_hard_sigmoid_relu6__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<CellBlock<HardSigmoidRelu6>>(units, gates, c, h);
+  CellSimd<HardSigmoidRelu6>(units, gates, c, h);
 }
 void f32_lstm_cell_relu__simd(size_t units, const float* gates, float* c, float* h) {
-  CellSimd<CellBlock<Relu>>(units, gates, c, h);
+  CellSimd<Relu>(units, gates, c, h);
 }
 
 }  // namespace shelfcast
