@@ -282,7 +282,7 @@ const b1 = (h, need) => {
         'Fusing the cell into the GEMV tile (gates of 4 or 8 units, cell in registers) was measured during development and ' +
         'was 3–13% slower per step on LSTM-16/64 and 13–76% on LSTM-32: perf shows each tile\'s cell as one long exp/divide ' +
         'chain that the core does not overlap with the next tile (the reorder window holds less than either), while the two-pass cell kernel has ' +
-        `4 x units independent activations in flight. The rest is the cell (${ce.toFixed(1)} µs: 5 exp and 3 divisions per unit, ` +
+        `4 x units independent activations in flight. The rest is the cell (${ce.toFixed(1)} µs: 5 exp and 5 divisions per unit, ` +
         `${cell(h).ns_per_unit_cpu.toFixed(1)} ns/unit) and the call.`
       : `The kernels alone take ${(g + ce).toFixed(1)} µs (GEMV ${g.toFixed(1)}, cell ${ce.toFixed(1)}) and crossing into wasm and back ` +
         `(Embind call, input copy, 30 steps of dispatch) ~${Math.max(0, ours.cpuMedianMs * 1000 - g - ce).toFixed(1)} µs. The target assumed ` +
