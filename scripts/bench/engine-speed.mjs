@@ -1,9 +1,12 @@
 // A quick speed check of one engine build (no peers): forecastBatch on shipped models,
 // median CPU µs per call over interleaved samples. For before/after comparisons of build
-// changes (docs/size.md), e.g. an old and a new dist in the same run:
+// changes (docs/size.md), e.g. an old and a new dist in the same run (then also the median
+// over rounds of each build's time / the first build's time, both taken in the same round,
+// which holds up better than the medians on a busy machine):
 //   node scripts/bench/engine-speed.mjs [--dist DIR[,DIR2...]] [--models models/lstm16.shcf,models/lstm64.shcf]
 //        [--batches 1,500] [--rounds 9]
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -12,6 +15,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
   return acc;
 }, []));
 const root = resolve(new URL('../..', import.meta.url).pathname);
+console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min)`);
 const dists = (args.dist ?? 'build/wasm/dist').split(',').map((d) => resolve(d));
 const models = (args.models ?? 'models/lstm16.shcf,models/lstm64.shcf').split(',').map((m) => resolve(root, m));
 const batches = (args.batches ?? '1,500').split(',').map(Number);
@@ -59,11 +63,15 @@ for (const file of models) {
       }
     }
     for (const r of runs) {
-      rows.push({ dist: r.dist, model: basename(file), batch, us: median(r.times) });
+      const ratio = median(r.times.map((t, i) => t / runs[0].times[i]));
+      rows.push({ dist: r.dist, model: basename(file), batch, us: median(r.times), ratio });
       r.model.dispose();
     }
   }
 }
-console.log('| build | model | batch | µs per call (median CPU) |');
-console.log('|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.dist.replace(`${root}/`, '')} | ${r.model} | ${r.batch} | ${r.us.toFixed(1)} |`);
+console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min)`);
+console.log('| build | model | batch | µs per call (median CPU) | ÷ first build (median per round) |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.dist.replace(`${root}/`, '')} | ${r.model} | ${r.batch} | ${r.us.toFixed(1)} | ${r.ratio.toFixed(3)} |`);
+}

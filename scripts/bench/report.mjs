@@ -235,7 +235,12 @@ for (const n of natNames)
 out();
 
 // Analysis, with this run's numbers.
-const gemv = (h) => W.gemm.find((g) => g.variant === 'f32_gemm_ukernel_1x16__simd' && g.hidden === h && g.m === 1);
+// The batch-1 kernel the runtime picks for n = 4h columns (F32GemmForGemv in src/kernels/f32-gemm/f32-gemm.cpp).
+const gemvTile = (h) => {
+  const n = 4 * h, padding = Math.ceil(n / 24) * 24 - n;
+  return n >= 96 && 16 * padding <= n ? '1x24' : '1x16';
+};
+const gemv = (h) => W.gemm.find((g) => g.variant === `f32_gemm_ukernel_${gemvTile(h)}__simd` && g.hidden === h && g.m === 1);
 const batchK = (h) => W.gemm.find((g) => g.variant === 'f32_gemm_ukernel_4x8__simd' && g.hidden === h && g.m === 128);
 const cell = (h) => W.cell.find((c) => c.variant === 'f32_lstm_cell_sigmoid__simd' && c.hidden === h);
 out('## Where the time goes (this run\'s kernel numbers)');
@@ -245,7 +250,7 @@ for (const h of [16, 64]) {
   if (!c1 || !gemv(h)) continue;
   const g = 30 * gemv(h).cpu_ns / 1000, ce = 30 * h * cell(h).ns_per_unit_cpu / 1000;
   const total = c1.cpuMedianMs * 1000;
-  out(`- Batch 1, LSTM-${h}: ${total.toFixed(1)} µs per forecast (CPU) = gate GEMV ${g.toFixed(1)} µs (30 steps of \`1x16\` at ${gemv(h).gflops_cpu.toFixed(1)} GFLOP/s) + cell ${ce.toFixed(1)} µs (${cell(h).ns_per_unit_cpu.toFixed(2)} ns/unit) + ${Math.max(0, total - g - ce).toFixed(1)} µs of everything else (JS ↔ wasm call, input copy, per-step dispatch, normalisation, head).`);
+  out(`- Batch 1, LSTM-${h}: ${total.toFixed(1)} µs per forecast (CPU) = gate GEMV ${g.toFixed(1)} µs (30 steps of \`${gemvTile(h)}\` at ${gemv(h).gflops_cpu.toFixed(1)} GFLOP/s) + cell ${ce.toFixed(1)} µs (${cell(h).ns_per_unit_cpu.toFixed(2)} ns/unit) + ${Math.max(0, total - g - ce).toFixed(1)} µs of everything else (JS ↔ wasm call, input copy, per-step dispatch, normalisation, head).`);
 }
 for (const h of [64]) {
   const c5 = row(cfg(h, 500), 'shelfcast-float');
@@ -267,13 +272,17 @@ const b1 = (h, need) => {
   out(`- **Batch 1, LSTM-${h}, missed**: ${peer.label} takes ${(peer.cpuMedianMs * 1000).toFixed(1)} µs (CPU), so ${need}x needs ≤ ` +
     `${budget.toFixed(1)} µs; shelfcast takes ${(ours.cpuMedianMs * 1000).toFixed(1)} µs, ${(100 * (1 - peer.cpuRatioToShelfcast / need)).toFixed(0)}% short. ` +
     (h >= 64
-      ? `Two thirds is the gate GEMV (${g.toFixed(1)} µs): on one row V8 runs \`1x16\` at ~${gemv(h).gflops_cpu.toFixed(0)} GFLOP/s, ` +
-        `${(100 * gemv(h).gflops_cpu / simd128Peak).toFixed(0)}% of peak, against ${batchK(h) ? batchK(h).gflops_cpu.toFixed(0) : '?'} for \`4x8\` on 4 rows: per k it issues one ` +
-        'splat, 4 weight loads, 4 multiplies and 4 adds into 4 accumulators, and each add waits ~3 cycles for the previous ' +
-        'one on its accumulator. The variants that break that chain (1x32; two or three accumulator sets for 1x16, 1x12, ' +
-        '1x8; pairwise sums) all measured 26–31 GFLOP/s in this harness during development and were dropped: V8 ' +
-        'schedules a step\'s weight loads ahead of its arithmetic and has 15 vector registers, so the extra accumulators ' +
-        `spill to the stack. The rest is the cell (${ce.toFixed(1)} µs: 5 exp and 5 divisions per unit, ` +
+      ? `Two thirds is the gate GEMV (${g.toFixed(1)} µs): on one row V8 runs \`${gemvTile(h)}\` at ~${gemv(h).gflops_cpu.toFixed(0)} GFLOP/s, ` +
+        `${(100 * gemv(h).gflops_cpu / simd128Peak).toFixed(0)}% of peak, against ${batchK(h) ? batchK(h).gflops_cpu.toFixed(0) : '?'} for \`4x8\` on 4 rows. ` +
+        '1x16 issues per k one splat, 4 weight loads, 4 multiplies and 4 adds into 4 accumulators, and each add waits ~3 cycles ' +
+        'for the previous one on its accumulator; 1x24 runs 6 chains (V8 issues a step\'s weight loads ahead of its arithmetic ' +
+        'in 15 vector registers, so 6 accumulators + 6 weights + the splat is the most that fits: with 8, as in 1x32, one ' +
+        'accumulator goes through the stack on every k). What is left is the weights themselves: 66 KB per step do not fit ' +
+        'the 32 KB L1 and stream from L2 on every step (perf on the wasm code: the loop is clean, no spills). ' +
+        'Fusing the cell into the GEMV tile (gates of 4 or 8 units, cell in registers) was measured during development and ' +
+        'was 3–13% slower per step on LSTM-16/64 and 13–76% on LSTM-32: perf shows each tile\'s cell as one long exp/divide ' +
+        'chain that the core does not overlap with the next tile (the reorder window holds less than either), while the two-pass cell kernel has ' +
+        `4 x units independent activations in flight. The rest is the cell (${ce.toFixed(1)} µs: 5 exp and 5 divisions per unit, ` +
         `${cell(h).ns_per_unit_cpu.toFixed(1)} ns/unit) and the call.`
       : `The kernels alone take ${(g + ce).toFixed(1)} µs (GEMV ${g.toFixed(1)}, cell ${ce.toFixed(1)}) and crossing into wasm and back ` +
         `(Embind call, input copy, 30 steps of dispatch) ~${Math.max(0, ours.cpuMedianMs * 1000 - g - ce).toFixed(1)} µs. The target assumed ` +

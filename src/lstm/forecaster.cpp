@@ -95,12 +95,13 @@ SHELFCAST_SETUP_CODE size_t Forecaster::CreateBytesBound(const Model& model) {
   size_t bytes = 64u << 10;  // vector and allocator bookkeeping, the layer objects
   for (const Layer& l : model.layers) {
     if (l.kind == LayerKind::kLstm) {
-      // [W; U] and the bias as float32 padded to 16 columns, four times: packing holds the
+      // [W; U] and the bias as float32 padded to 48 columns (a multiple of every packing's
+      // NR: 4, 8, 16, 24), four times: packing holds the
       // stacked copy and the packings for the batch-1 and the batched GEMM at once (before
       // that, W and U dequantised beside their stacked copy), and one copy of slack for
       // kernels that pack differently.
       const size_t rows = static_cast<size_t>(l.inputs) + l.units + 1;
-      const size_t cols = (4 * static_cast<size_t>(l.units) + 15) / 16 * 16;
+      const size_t cols = (4 * static_cast<size_t>(l.units) + 47) / 48 * 48;
       bytes += 4 * sizeof(float) * rows * cols;
       // A chunk's [x, h], gates and cell state.
       bytes += sizeof(float) * kChunkRows * (static_cast<size_t>(l.inputs) + 6 * static_cast<size_t>(l.units));

@@ -56,10 +56,10 @@ class SparseF32GateMatmul : public GateMatmul {
  public:
   SHELFCAST_SETUP_CODE
   SparseF32GateMatmul(F32SpmmWeights packed, SparseChoice choice, std::unique_ptr<GateMatmul> dense,
-                      const KernelOptions& options)
+                      size_t n, const KernelOptions& options)
       : gemv_(F32SpmmForGemv(options.use_simd)),
         batch_(F32SpmmForBatch(options.use_simd)),
-        dense_gemv_(F32GemmForGemv(options.use_simd)),
+        dense_gemv_(F32GemmForGemv(options.use_simd, n)),
         dense_batch_(F32GemmForBatch(options.use_simd)),
         choice_(choice),
         packed_(std::move(packed)),
@@ -99,7 +99,7 @@ class Int8GateMatmul : public GateMatmul {
       : inputs_(layer.inputs),
         n_(4 * static_cast<size_t>(layer.units)),
         vcvt_(Qs8VcvtFor(options.use_simd)),
-        f32_gemv_(F32GemmForGemv(options.use_simd)),
+        f32_gemv_(F32GemmForGemv(options.use_simd, n_)),
         f32_batch_(F32GemmForBatch(options.use_simd)) {
     const Tensor& w = *layer.Find(TensorRole::kKernel);
     bias_ = ExpandFloat(*layer.Find(TensorRole::kBias));
@@ -257,7 +257,7 @@ Result<std::unique_ptr<GateMatmul>> MakeSparseF32GateMatmul(const Layer& layer, 
     SHELFCAST_ASSIGN_OR_RETURN(dense, MakeDenseF32GateMatmul(layer, options));
     if (!choice.gemv && !choice.batch) return dense;
   }
-  return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(std::move(packed), choice, std::move(dense), options));
+  return std::unique_ptr<GateMatmul>(new SparseF32GateMatmul(std::move(packed), choice, std::move(dense), n, options));
 }
 
 SHELFCAST_SETUP_CODE

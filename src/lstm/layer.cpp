@@ -30,7 +30,7 @@ class DenseF32GateMatmul : public GateMatmul {
   DenseF32GateMatmul(const Layer& layer, const KernelOptions& options)
       : k_(layer.inputs + layer.units),
         n_(4 * static_cast<size_t>(layer.units)),
-        gemv_(F32GemmForGemv(options.use_simd)),
+        gemv_(F32GemmForGemv(options.use_simd, n_)),
         gemm_(F32GemmForBatch(options.use_simd)) {
     const std::vector<float> stacked = StackedWeights(layer);
     const std::vector<float> bias = layer.Find(TensorRole::kBias)->ToDense();

@@ -21,8 +21,14 @@ static const F32GemmVariant& ByName(const char* name) {
   return F32GemmReference();
 }
 
-const F32GemmVariant& F32GemmForGemv(bool use_simd) {
+const F32GemmVariant& F32GemmForGemv(bool use_simd, size_t nc) {
   if (!use_simd || !SHELFCAST_HAVE_SIMD) return ByName("f32_gemm_ukernel_1x4__scalar");
+  // 1x24 runs 6 add chains instead of 1x16's 4 (simd.cpp), but computes nc rounded up to
+  // 24 columns: it pays on wide rows that pad little. Measured in wasm under Node, one row
+  // of the LSTM gate shapes (k = n / 4 + 1; tests/bench/f32_kernels_wasm.cpp): n = 256
+  // (LSTM-64, 3 % padding) ~15 % faster; n = 128 (12.5 %) even; n = 64 slower.
+  const size_t padding = (nc + 23) / 24 * 24 - nc;
+  if (nc >= 96 && 16 * padding <= nc) return ByName("f32_gemm_ukernel_1x24__simd");
   return ByName("f32_gemm_ukernel_1x16__simd");
 }
 

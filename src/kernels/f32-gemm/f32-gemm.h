@@ -30,8 +30,8 @@ struct F32GemmVariant {
 // this list; the runtime picks from it.
 const std::vector<F32GemmVariant>& F32GemmVariants();
 const F32GemmVariant& F32GemmReference();
-// Fastest variant for m == 1 (GEMV) and for m > 1, honouring use_simd.
-const F32GemmVariant& F32GemmForGemv(bool use_simd);
+// Fastest variant for m == 1 (GEMV, nc output columns) and for m > 1, honouring use_simd.
+const F32GemmVariant& F32GemmForGemv(bool use_simd, size_t nc);
 const F32GemmVariant& F32GemmForBatch(bool use_simd);
 
 // Packs row-major weights [kc][nc] (b) and bias [nc] (may be null: zeros) for NR = nr.

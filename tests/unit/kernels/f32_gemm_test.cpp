@@ -7,6 +7,7 @@
 #include <cfloat>
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "kernels/f32-gemm/f32-gemm.h"
 
@@ -74,4 +75,37 @@ TEST_CASE("f32-gemm variants are bit-identical for one MR, whatever the row coun
       for (size_t j = 0; j < n; ++j) REQUIRE(one[j] == all[i * n + j]);
     }
   }
+}
+
+TEST_CASE("the batch-1 kernels sum in the reference's order: bit-identical outputs", "[kernels][f32-gemm]") {
+  // Every variant adds a_k * w_kj to the bias in ascending k (multiply, then add), so the
+  // runtime's choice of GEMV tile (F32GemmForGemv: 1x16 or 1x24 by width) never changes a
+  // forecast. Checked on the LSTM-16/32/64 gate shapes and two awkward ones.
+  for (size_t h : {3, 16, 17, 32, 64, 100}) {
+    const size_t k = 1 + h, n = 4 * h;
+    std::mt19937 rng(static_cast<uint32_t>(h));
+    std::uniform_real_distribution<float> u(-1.f, 1.f);
+    std::vector<float> a(k), b(k * n), bias(n);
+    for (float& x : a) x = u(rng);
+    for (float& x : b) x = u(rng);
+    for (float& x : bias) x = u(rng);
+    const F32GemmVariant& ref = F32GemmReference();
+    std::vector<float> expected(n);
+    F32Gemm(ref, 1, n, k, a.data(), k, PackF32GemmWeights(ref.nr, k, n, b.data(), bias.data()).data(),
+            expected.data(), n);
+    for (const F32GemmVariant& v : F32GemmVariants()) {
+      std::vector<float> c(n);
+      F32Gemm(v, 1, n, k, a.data(), k, PackF32GemmWeights(v.nr, k, n, b.data(), bias.data()).data(), c.data(), n);
+      INFO(v.name << " h=" << h);
+      CHECK(c == expected);
+    }
+  }
+  // The pick: 1x24 where the columns pad by at most 1/16 (LSTM-64), 1x16 below (LSTM-16/32).
+#if SHELFCAST_HAVE_SIMD
+  CHECK(std::string(F32GemmForGemv(true, 256).name) == "f32_gemm_ukernel_1x24__simd");
+  CHECK(std::string(F32GemmForGemv(true, 192).name) == "f32_gemm_ukernel_1x24__simd");
+  CHECK(std::string(F32GemmForGemv(true, 128).name) == "f32_gemm_ukernel_1x16__simd");
+  CHECK(std::string(F32GemmForGemv(true, 64).name) == "f32_gemm_ukernel_1x16__simd");
+#endif
+  CHECK(std::string(F32GemmForGemv(false, 256).name) == "f32_gemm_ukernel_1x4__scalar");
 }
