@@ -57,23 +57,40 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
 export async function loadCore({ simd, wasmModule, wasmBinary, wasmUrl } = {}) {
   simd ??= WebAssembly.validate(SIMD_PROBE);
   const name = `shelfcast-core${simd ? '' : '-portable'}.wasm`;
-  let core;
-  const imports = {
+  let core, x;
+  // The release module imports two functions; a debug build (assertions) also writes its
+  // messages through WASI fd_write. Anything else it asks for fails with its name.
+  const given = {
     // Memory grew: the typed-array views over the old buffer are stale.
-    env: { emscripten_notify_memory_growth: () => core && (core._f32 = null) },
-    wasi_snapshot_preview1: { proc_exit: (code) => fail(`the core engine stopped (exit code ${code})`) },
+    'env.emscripten_notify_memory_growth': () => core && (core._f32 = null),
+    'wasi_snapshot_preview1.proc_exit': (code) => fail(`the core engine stopped (exit code ${code})`),
+    'wasi_snapshot_preview1.fd_write': (fd, iov, count, written) => {
+      const view = new DataView(x.memory.buffer);
+      let text = '', bytes = 0;
+      for (let i = 0; i < count; i++) {
+        const length = view.getUint32(iov + 8 * i + 4, true);
+        text += new TextDecoder().decode(new Uint8Array(view.buffer, view.getUint32(iov + 8 * i, true), length));
+        bytes += length;
+      }
+      view.setUint32(written, bytes, true);
+      console.error(text);
+      return 0;
+    },
   };
   let instance;
   try {
     const source = wasmModule ?? wasmBinary ?? (await fetchBytes(wasmUrl ?? new URL(`./${name}`, import.meta.url)));
-    instance = source instanceof WebAssembly.Module
-      ? await WebAssembly.instantiate(source, imports)
-      : (await WebAssembly.instantiate(source, imports)).instance;
+    const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+    const imports = {};
+    for (const i of WebAssembly.Module.imports(module)) {
+      (imports[i.module] ??= {})[i.name] = given[`${i.module}.${i.name}`] ?? (() => fail(`the core engine called ${i.module}.${i.name}, which shelfcast-core.js does not give`));
+    }
+    instance = await WebAssembly.instantiate(module, imports);
   } catch (e) {
     if (e instanceof ShelfcastCoreError) throw e;
     fail(`cannot start ${name}: ${e.message}`);
   }
-  const x = instance.exports;
+  x = instance.exports;
   if (typeof x.sc_model_load !== 'function') fail(`cannot start ${name}: the module given is not the core engine`);
   if (x.sc_simd_build() !== +simd) fail(`cannot start ${name}: the module given is the ${simd ? 'portable' : 'SIMD128'} build`);
   x._initialize();
