@@ -168,3 +168,28 @@ test('the portable core (no SIMD128) equals the portable kiosk engine, and each 
   await assert.rejects(loadCore({ simd: false, wasmBinary: simdBytes }),
     { message: 'cannot start shelfcast-core-portable.wasm: the module given is the SIMD128 build' });
 });
+
+test('the C ABI for other hosts: sc_forecast (one window) equals forecast(), errors through sc_last_error', () => {
+  const x = core._x;  // the module's exports, as a host without shelfcast-core.js calls them
+  const bytes = modelBytes('lstm16-cal56.shcf');
+  const file = x.sc_malloc(bytes.length);
+  new Uint8Array(x.memory.buffer).set(bytes, file);
+  const handle = x.sc_model_load(file, bytes.length, 1);
+  x.sc_free(file);
+  assert.notEqual(handle, 0);
+  assert.equal(x.sc_model_window(handle), 56);
+  assert.equal(x.sc_model_needs_dates(handle), 1);
+  const window = windows(1, 56, 11);
+  const sales = x.sc_malloc(4 * 56), out = x.sc_malloc(4 * 3);
+  new Float32Array(x.memory.buffer, sales, 56).set(window);
+  assert.equal(x.sc_forecast(handle, sales, 56, 17318, 3, out), 0);
+  const m = core.loadModel(bytes);
+  assert.deepEqual(new Float32Array(x.memory.buffer, out, 3).slice(), m.forecast(window, { date: 17318, horizon: 3 }));
+  assert.equal(x.sc_forecast(handle, sales, 55, 17318, 3, out), 1);
+  const error = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.sc_last_error(), x.sc_last_error_length()));
+  assert.equal(error, 'window has 55 values, the model needs 56');
+  x.sc_free(sales);
+  x.sc_free(out);
+  x.sc_model_free(handle);
+  m.dispose();
+});
