@@ -193,3 +193,18 @@ test('the C ABI for other hosts: sc_forecast (one window) equals forecast(), err
   x.sc_model_free(handle);
   m.dispose();
 });
+
+test('out of memory under the engine\'s cap is an error that says so, and the engine goes on', async () => {
+  const c = await loadCore();  // its own memory: filling it must not starve the other tests' engine
+  const m = c.loadModel(modelBytes('lstm16.shcf'));
+  const rows = 700000;  // 700,000 * 31 floats = 86.8 MB, over the 80 MiB ceiling
+  assert.equal(thrown(() => m.forecastBatch(new Float32Array(rows * 30))).message,
+    `out of memory: no room for ${rows * 31 * 4} bytes; dispose() models no longer in use`);
+  const held = [];
+  const e = thrown(() => { for (;;) held.push(c.loadModel(modelBytes('lstm64.shcf'))); });
+  assert.match(e.message, /^out of memory: loading this model needs up to \d+ bytes of engine memory, more than is free under the engine's cap of \d+ bytes|^out of memory: no room for \d+ bytes/);
+  assert.ok(held.length > 10, `${held.length} models loaded`);
+  for (const h of held) h.dispose();
+  assert.deepEqual(m.forecast(new Float32Array(30).fill(5)), engine.loadModel(modelBytes('lstm16.shcf')).forecast(new Float32Array(30).fill(5)));
+  assert.ok(c.loadModel(modelBytes('lstm64.shcf')).window === 30, 'a model loads again once memory is freed');
+});
