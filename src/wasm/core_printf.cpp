@@ -6,10 +6,13 @@
 //
 // It formats what messages use: %% c s d i u x X o p, f F e E g G with the flags - 0 + space #,
 // width, precision (also *) and the length modifiers hh h l ll j z t L. Integers and text
-// come out as musl's do. Floating-point digits come from double arithmetic, not musl's
-// exact conversion: correctly rounded to the ~15 significant digits a double carries
-// (messages print 6), beyond that the digits are zeros where musl prints the exact binary
-// value (e.g. to_string(1e20f) gives 100000002004087730000.000000, musl ...087734272.000000).
+// come out as musl's do. Floating-point digits come from one correctly rounded scaling
+// v * 10^k (|k| <= 22; ties decided by the product's exact error), not musl's exact
+// conversion, so they equal musl's wherever that reaches the digits asked for: 6 digits
+// (%g, what messages print) of values from ~1e-17 to ~1e28, 15 from 1e-8 to 1e36. Further
+// out the scaling takes two roundings, which can move a near-tie's last digit; and %f past
+// 2^53 prints zeros after the 17th digit where musl prints the exact binary value
+// (to_string(1e20f): 100000002004087730000.000000, musl ...087734272.000000).
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
