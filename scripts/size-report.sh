@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the browser downloads, in bytes: builds the wasm release (build/wasm: the kiosk
-# engine shelfcast-engine, the engine with the data tools shelfcast-engine-data, and the
-# portable twin of each), lists each dist file (raw, gzip -9) and the largest functions of
-# the kiosk and the data engine (a relink of the same objects with --profiling-funcs,
+# engine shelfcast-engine, the engine with the data tools shelfcast-engine-data, the core
+# engine shelfcast-core, and the portable twin of each), lists each dist file (raw, gzip -9)
+# and the largest functions of the kiosk, the data and the core engine (a relink of the same objects with --profiling-funcs,
 # names only: the code is the same), and writes the tables between the markers of
 # docs/size.md.
 #
@@ -46,19 +46,36 @@ n() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
     done
     echo "| $label | **JS + wasm** | **$(n "$total")** | **$(n "$total_gz")** |"
   done
+  # The core engines (C ABI, own loader, no glue): shelfcast-core.js + the wasm.
+  for engine in shelfcast-core shelfcast-core-portable; do
+    label="core (loadCore())"
+    [[ "$engine" == shelfcast-core-portable ]] && label="core, no SIMD128"
+    total=0; total_gz=0
+    for f in "$engine.wasm" shelfcast-core.js; do
+      read -r b g <<<"$(sizes "$dir/dist/$f")"
+      echo "| $label | \`$f\` | $(n "$b") | $(n "$g") |"
+      total=$((total + b)); total_gz=$((total_gz + g))
+    done
+    echo "| $label | **JS + wasm** | **$(n "$total")** | **$(n "$total_gz")** |"
+  done
   echo
-  for engine in shelfcast-engine shelfcast-engine-data; do
+  for engine in shelfcast-engine shelfcast-engine-data shelfcast-core; do
     label="kiosk"
     [[ "$engine" == shelfcast-engine-data ]] && label="data"
+    [[ "$engine" == shelfcast-core ]] && label="core"
+    suffix=.js
+    [[ "$engine" == shelfcast-core ]] && suffix=.wasm   # the core links to a .wasm alone
     # The engine's link line, relinked with function names into $tmp.
     link="$(cd "$dir" && ninja -t commands "$engine" | tail -1)"
     link="${link#: && }"; link="${link% && :}"
-    out="$tmp/$engine.js"
-    (cd "$dir" && eval "${link/ -o dist\/$engine.js/ --profiling-funcs -o $out}") >/dev/null
+    out="$tmp/$engine$suffix"
+    (cd "$dir" && eval "${link/ -o dist\/$engine$suffix/ --profiling-funcs -o $out}") >/dev/null
     echo "Largest functions, $label engine (\`node scripts/wasm-sizes.mjs\` on a relink with \`--profiling-funcs\`):"
     echo
     echo '```'
-    node scripts/wasm-sizes.mjs "${out%.js}.wasm" "$top" | sed '1d'
+    parts=()
+    [[ "$engine" == shelfcast-core ]] && parts=(--parts)   # the core's code by part of the engine
+    node scripts/wasm-sizes.mjs "${out%$suffix}.wasm" "$top" "${parts[@]}" | sed '1d'
     echo '```'
     echo
   done

@@ -4,14 +4,15 @@
 // over rounds of each build's time / the first build's time, both taken in the same round,
 // which holds up better than the medians on a busy machine):
 //   node scripts/bench/engine-speed.mjs [--dist DIR[,DIR2...]] [--models models/lstm16.shcf,models/lstm64.shcf]
-//        [--batches 1,500] [--rounds 9]
+//        [--batches 1,500] [--rounds 9] [--core]
+// --core: each dist's core engine (shelfcast-core.js, loadCore()) too, as "DIR (core)".
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
-  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]?.startsWith('--') ? true : all[i + 1]]);
   return acc;
 }, []));
 const root = resolve(new URL('../..', import.meta.url).pathname);
@@ -36,6 +37,10 @@ const engines = [];
 for (const dist of dists) {
   const { loadEngine } = await import(`${pathToFileURL(resolve(dist, 'shelfcast.js')).href}?${engines.length}`);
   engines.push({ dist, engine: await loadEngine() });
+  if ('core' in args) {
+    const { loadCore } = await import(`${pathToFileURL(resolve(dist, 'shelfcast-core.js')).href}?${engines.length}`);
+    engines.push({ dist: `${dist} (core)`, engine: await loadCore() });
+  }
 }
 const rows = [];
 for (const file of models) {
@@ -43,7 +48,7 @@ for (const file of models) {
     const runs = engines.map(({ dist, engine }) => {
       const model = engine.loadModel(readFileSync(file));
       const rand = mulberry32(batch);
-      const x = Float32Array.from({ length: batch * model.info.window }, () => Math.round(120 * rand()));
+      const x = Float32Array.from({ length: batch * model.window }, () => Math.round(120 * rand()));
       return { dist, model, x, times: [] };
     });
     // Warm-up and calibration: calls per sample of about SAMPLE_MS.

@@ -1,6 +1,7 @@
 // The runtimes the benchmark compares, behind one small interface, and the rows it
 // measures. Adding a row (a new shelfcast encoding, a peer's int8 path) is one line in
-// ROWS; a new runtime is one adapter in RUNTIMES.
+// ROWS; a new runtime is one adapter in RUNTIMES. Runtimes named shelfcast* are ours (the
+// kiosk engine and the core engine): never peers in the report's ratios.
 //
 // Adapter: { label, packages (npm names, for versions), files() (what a browser user
 // downloads: JS + wasm), async init(), async load(assets, batch) -> { run(raw, n) ->
@@ -64,6 +65,22 @@ export const RUNTIMES = {
     async load(assets) {
       const model = this.engine.loadModel(readFileSync(assets.shcf));
       return { run: (raw) => model.forecastBatch(raw), dispose: () => model.dispose(), kernels: model.info.kernels };
+    },
+  },
+
+  // The core engine (shelfcast-core.js + .wasm): the same runtime and kernels behind a C
+  // ABI, forecasts only, no Emscripten glue: what a kiosk that only forecasts downloads.
+  'shelfcast-core': {
+    label: 'shelfcast-core',
+    packages: [],
+    files: () => ['shelfcast-core.js', 'shelfcast-core.wasm'].map((f) => join(distDir(), f)),
+    async init() {
+      const { loadCore } = await import(join(distDir(), 'shelfcast-core.js'));
+      this.core = await loadCore();
+    },
+    async load(assets) {
+      const model = this.core.loadModel(readFileSync(assets.shcf));
+      return { run: (raw) => model.forecastBatch(raw), dispose: () => model.dispose() };
     },
   },
 
@@ -207,6 +224,8 @@ export const ROWS = [
   { id: 'shelfcast-sparse', runtime: 'shelfcast', model: 'sparse', label: 'shelfcast, sparse' },
   { id: 'shelfcast-int8', runtime: 'shelfcast', model: 'int8', label: 'shelfcast, int8' },
   { id: 'shelfcast-stacked', runtime: 'shelfcast', model: 'stacked', label: 'shelfcast, 2-layer float' },
+  { id: 'core-float', runtime: 'shelfcast-core', model: 'float', label: 'shelfcast-core, float' },
+  { id: 'core-int8', runtime: 'shelfcast-core', model: 'int8', label: 'shelfcast-core, int8' },
   { id: 'ort-float', runtime: 'onnxruntime-web', model: 'float', label: 'onnxruntime-web, LSTM float' },
   { id: 'ort-int8', runtime: 'onnxruntime-web', model: 'int8', label: 'onnxruntime-web, DynamicQuantizeLSTM int8' },
   { id: 'litert-float', runtime: 'litert', model: 'float', label: 'LiteRT.js, unrolled float' },

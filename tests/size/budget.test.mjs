@@ -1,12 +1,13 @@
-// The kiosk engine's byte budget: issue 2 wants the engine's wasm module (no training
-// code) under 150 KB, counted as 150,000 bytes of the file (docs/size.md). The kiosk
+// The kiosk engine's byte budget (the core engine's ceiling is at the end): issue 2 wants
+// the engine's wasm module (no training code) under 150 KB, counted as 150,000 bytes of
+// the file (docs/size.md). The kiosk
 // engines (shelfcast-engine.wasm and its portable twin) are what a kiosk downloads; the
 // data tools live in shelfcast-engine-data, which only the demo page and the Node
 // evaluation API load. Each budgeted file is also checked to be the kiosk build (no data
 // tools), so the budget cannot pass by measuring the wrong engine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distModule } from '../node/helpers.mjs';
 
@@ -34,3 +35,33 @@ test('the data engines carry the data tools', { skip: noData }, async () => {
     assert.equal(engine.platform().build, simd ? 'simd128' : 'portable');
   }
 });
+
+// The core engine (shelfcast-core.js + .wasm: forecasts only, C ABI, no Emscripten glue)
+// is what a kiosk that only forecasts downloads. Issue 8 wants JS + wasm at most 1/20 of the
+// smallest peer runtime, tfjs-wasm's core + layers (docs/benchmarks.md; its files are
+// counted here from node_modules, as scripts/bench/run.mjs does): 1,156,025 bytes with the
+// lock file's versions, so 57,801. The core engine does not reach it (docs/size.md has the
+// breakdown and what it would take); this ceiling holds what it does reach, so growth is
+// caught, and the gap to 1/20 is printed.
+const CORE_CEILING = 100_000;
+const { RUNTIMES } = await import('../../scripts/bench/runtimes.mjs');
+const peerFiles = RUNTIMES['tfjs-wasm'].minimalFiles();
+const peerBudget = peerFiles.every((f) => existsSync(f)) ? peerFiles.reduce((sum, f) => sum + statSync(f).size, 0) / 20 : null;
+for (const [wasm, simd] of [['shelfcast-core.wasm', true], ['shelfcast-core-portable.wasm', false]]) {
+  test(`shelfcast-core.js + ${wasm}: the core engine, under ${CORE_CEILING} bytes`, async (t) => {
+    const paths = ['shelfcast-core.js', wasm].map((f) => fileURLToPath(distModule(f)));
+    for (const p of paths) assert.ok(existsSync(p), `${p} is missing: run scripts/build.sh wasm`);
+    const bytes = paths.reduce((sum, p) => sum + statSync(p).size, 0);
+    t.diagnostic(`${bytes} bytes (JS ${statSync(paths[0]).size}), ${CORE_CEILING - bytes} under the ceiling; ` +
+      (peerBudget ? `issue 8's 1/20 of the smallest peer is ${Math.floor(peerBudget)}: ${(bytes / peerBudget).toFixed(2)}x that` : 'no node_modules: the peer budget is not computed'));
+    assert.ok(bytes < CORE_CEILING, `shelfcast-core.js + ${wasm} are ${bytes} bytes, over the core engine's ceiling of ${CORE_CEILING - 1}`);
+    const { loadCore } = await import(distModule('shelfcast-core.js'));
+    const core = await loadCore({ simd });
+    assert.equal(core.simd, simd);
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(paths[1]))).map((e) => e.name);
+    assert.ok(exports.includes('sc_forecast_batch'), `${wasm} is not the core engine`);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(paths[1]))).map((i) => `${i.module}.${i.name}`);
+    // What the loader gives: anything more (Embind, printf to a console) would mean glue crept back in.
+    assert.deepEqual(imports.sort(), ['env.emscripten_notify_memory_growth', 'wasi_snapshot_preview1.proc_exit']);
+  });
+}
