@@ -43,7 +43,7 @@ test('the data engines carry the data tools', { skip: noData }, async () => {
 // lock file's versions, so 57,801. The core engine does not reach it (docs/size.md has the
 // breakdown and what it would take); this ceiling holds what it does reach, so growth is
 // caught, and the gap to 1/20 is printed.
-const CORE_CEILING = 100_000;
+const CORE_CEILING = 105_000;
 const { RUNTIMES } = await import('../../scripts/bench/runtimes.mjs');
 const peerFiles = RUNTIMES['tfjs-wasm'].minimalFiles();
 const peerBudget = peerFiles.every((f) => existsSync(f)) ? peerFiles.reduce((sum, f) => sum + statSync(f).size, 0) / 20 : null;
