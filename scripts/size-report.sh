@@ -28,36 +28,28 @@ report="$tmp/report.md"
 sizes() { printf '%s %s' "$(stat -c %s "$1")" "$(gzip -9c "$1" | wc -c)"; }
 n() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
 
+# engine_rows LABEL FILE...: one table row per file of an engine (in dist), then their total
+engine_rows() {
+  local label="$1" total=0 total_gz=0 f b g
+  shift
+  for f in "$@"; do
+    read -r b g <<<"$(sizes "$dir/dist/$f")"
+    echo "| $label | \`$f\` | $(n "$b") | $(n "$g") |"
+    total=$((total + b)); total_gz=$((total_gz + g))
+  done
+  echo "| $label | **JS + wasm** | **$(n "$total")** | **$(n "$total_gz")** |"
+}
+
 {
   echo "| engine | file | bytes | gzip -9 |"
   echo "|---|---|---|---|"
-  for engine in shelfcast-engine shelfcast-engine-portable shelfcast-engine-data shelfcast-engine-data-portable; do
-    case "$engine" in
-      shelfcast-engine) label="kiosk (loadEngine())" ;;
-      shelfcast-engine-portable) label="kiosk, no SIMD128" ;;
-      shelfcast-engine-data) label="with data tools (loadEngine({ data: true }))" ;;
-      *) label="with data tools, no SIMD128" ;;
-    esac
-    total=0; total_gz=0
-    for f in "$engine.wasm" "$engine.js" shelfcast.js; do
-      read -r b g <<<"$(sizes "$dir/dist/$f")"
-      echo "| $label | \`$f\` | $(n "$b") | $(n "$g") |"
-      total=$((total + b)); total_gz=$((total_gz + g))
-    done
-    echo "| $label | **JS + wasm** | **$(n "$total")** | **$(n "$total_gz")** |"
-  done
+  engine_rows "kiosk (loadEngine())" shelfcast-engine.wasm shelfcast-engine.js shelfcast.js
+  engine_rows "kiosk, no SIMD128" shelfcast-engine-portable.wasm shelfcast-engine-portable.js shelfcast.js
+  engine_rows "with data tools (loadEngine({ data: true }))" shelfcast-engine-data.wasm shelfcast-engine-data.js shelfcast.js
+  engine_rows "with data tools, no SIMD128" shelfcast-engine-data-portable.wasm shelfcast-engine-data-portable.js shelfcast.js
   # The core engines (C ABI, own loader, no glue): shelfcast-core.js + the wasm.
-  for engine in shelfcast-core shelfcast-core-portable; do
-    label="core (loadCore())"
-    [[ "$engine" == shelfcast-core-portable ]] && label="core, no SIMD128"
-    total=0; total_gz=0
-    for f in "$engine.wasm" shelfcast-core.js; do
-      read -r b g <<<"$(sizes "$dir/dist/$f")"
-      echo "| $label | \`$f\` | $(n "$b") | $(n "$g") |"
-      total=$((total + b)); total_gz=$((total_gz + g))
-    done
-    echo "| $label | **JS + wasm** | **$(n "$total")** | **$(n "$total_gz")** |"
-  done
+  engine_rows "core (loadCore())" shelfcast-core.wasm shelfcast-core.js
+  engine_rows "core, no SIMD128" shelfcast-core-portable.wasm shelfcast-core.js
   echo
   for engine in shelfcast-engine shelfcast-engine-data shelfcast-core; do
     label="kiosk"

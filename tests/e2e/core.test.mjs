@@ -3,13 +3,12 @@
 // Node, bit for bit (the same module, the same kernels); the portable build and a bad file too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distModule } from '../node/helpers.mjs';
 import { defaultMounts, startServer } from './server.mjs';
+import { launchChromium, skip } from './site.mjs';
 
-const CHROMIUM = process.env.SHELFCAST_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM} (set SHELFCAST_CHROMIUM)`;
 const models = fileURLToPath(new URL('../../models', import.meta.url));
 
 let server, browser;
@@ -17,12 +16,7 @@ let server, browser;
 before(async () => {
   if (skip) return;
   server = await startServer(defaultMounts({ models }));
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -23,17 +23,24 @@ export async function serveSite(name) {
   return { site, server };
 }
 
+// Chromium's flags for every e2e test: headless, no sandbox (containers), nothing that
+// talks to the network by itself.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
 /** A fresh browser with its own profile; nothing in it talks to the network by itself. */
 export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   const userDataDir = await mkdtemp(join(tmpdir(), 'shelfcast-chromium-'));
   return chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1920, height: 1080 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1920, height: 1080 }, args: CHROMIUM_ARGS,
   });
+}
+
+/** A Chromium browser (incognito contexts with `newContext()`), the same flags. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**

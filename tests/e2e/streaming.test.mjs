@@ -5,14 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distModule, nativeCli } from '../node/helpers.mjs';
 import { defaultMounts, startServer } from './server.mjs';
-
-const CHROMIUM = process.env.SHELFCAST_CHROMIUM ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM} (set SHELFCAST_CHROMIUM)`;
+import { launchChromium, skip } from './site.mjs';
 
 let server, browser, models;
 
@@ -21,12 +19,7 @@ before(async () => {
   models = mkdtempSync(join(tmpdir(), 'shelfcast-e2e-'));
   execFileSync(nativeCli(), ['init', '--hidden', '16', '--seed', '21', '--calendar', 'dow', '--out', join(models, 'kiosk.shcf')]);
   server = await startServer(defaultMounts({ models }));
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
