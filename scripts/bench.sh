@@ -8,8 +8,9 @@
 #   scripts/bench.sh                  untrained LSTM-16/32/64 models (shelfcast init)
 #   scripts/bench.sh --models DIR     lstm16.shcf, lstm32.shcf, lstm64.shcf from DIR, plus any
 #                                     lstm<H>-<variant>.shcf (sparse, int8, stacked: rows in
-#                                     scripts/bench/runtimes.mjs); `--models models` runs the
-#                                     shipped trained models, int8 ones included
+#                                     scripts/bench/runtimes.mjs; lstm<H>-p90.shcf stands for
+#                                     -sparse); `--models models` runs the shipped trained
+#                                     models, int8 and 90 %-pruned ones included
 #   scripts/bench.sh --quick          LSTM-16/64, fewer rounds: a smoke run (minutes)
 #   scripts/bench.sh --streaming-only the streaming part alone (minutes; with --models DIR / --quick
 #                                     as above): builds only the wasm engine and the CLI, and rewrites
@@ -44,9 +45,16 @@ make_models() {
   echo "== models ($models)"
   if [[ -n "$models_src" ]]; then
     # Only the files rows use (runtimes.mjs): lstm<H>.shcf and lstm<H>-{sparse,int8,stacked}.shcf.
-    # (models/ also holds pruned, calendar and full-integer variants no row runs.)
+    # The shipped pruned models are named by sparsity: lstm<H>-p90.shcf (90 % pruned, stored
+    # sparse) is the sparse row unless DIR has an lstm<H>-sparse.shcf. (models/ also holds other
+    # pruned, calendar and full-integer variants no row runs.)
     for f in "$models_src"/lstm*.shcf; do
-      if [[ "$(basename "$f")" =~ ^lstm[0-9]+(-(sparse|int8|stacked))?\.shcf$ ]]; then cp "$f" "$models"/; fi
+      name="$(basename "$f")"
+      if [[ "$name" =~ ^lstm[0-9]+(-(sparse|int8|stacked))?\.shcf$ ]]; then
+        cp "$f" "$models"/
+      elif [[ "$name" =~ ^(lstm[0-9]+)-p90\.shcf$ && ! -e "$models_src/${BASH_REMATCH[1]}-sparse.shcf" ]]; then
+        cp "$f" "$models/${BASH_REMATCH[1]}-sparse.shcf"
+      fi
     done
   else
     for h in 16 32 64; do "$cli" init --hidden "$h" --seed "$h" --out "$models/lstm$h.shcf" >/dev/null; done

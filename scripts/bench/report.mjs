@@ -105,6 +105,9 @@ out('  difference below; `tests/node/onnx_oracle.test.mjs` holds the strict chec
 out('  dynamic-range model (`lstm<H>-int8.shcf`: x part f16, recurrent kernel int8); onnxruntime-web runs');
 out('  its export as `com.microsoft::DynamicQuantizeLSTM` (docs/onnx.md), and its ratio and difference are');
 out('  to shelfcast int8 (same weights), shelfcast int8\'s own to shelfcast float (its float parent).');
+out('  Sparse rows: the pruned model (`lstm<H>-sparse.shcf`, with `--models models` the 90 %-pruned and');
+out('  fine-tuned `lstm<H>-p90.shcf`) on the sparse kernels; its difference is to the float model it was');
+out('  pruned from, other weights, so it is shown, not a check.');
 out();
 
 for (const batch of [1, 500]) {
