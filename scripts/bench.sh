@@ -88,9 +88,6 @@ if command -v clang++-14 >/dev/null; then compiler=(-DCMAKE_C_COMPILER=clang-14 
 cmake -S . -B build/bench-native -G Ninja -DCMAKE_BUILD_TYPE=Release -DSHELFCAST_BUILD_BENCH=ON \
   -DSHELFCAST_BUILD_TESTS=OFF -DSHELFCAST_BUILD_TOOLS=ON "${compiler[@]}" >/dev/null
 cmake --build build/bench-native --target shelfcast_kernel_bench >/dev/null
-# The forecast-only engine (no CSV reader / metrics), for the like-for-like download size.
-cmake --preset wasm-release -B build/bench-wasm -DSHELFCAST_WASM_DATA=OFF -DSHELFCAST_BUILD_TESTS=OFF >/dev/null
-cmake --build build/bench-wasm >/dev/null
 
 make_models
 mkdir -p "$out/wasm"

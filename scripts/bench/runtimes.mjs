@@ -52,12 +52,7 @@ export const RUNTIMES = {
     label: 'shelfcast',
     packages: [],
     files: () => ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm'].map((f) => join(distDir(), f)),
-    // The engine built with -DSHELFCAST_WASM_DATA=OFF (scripts/bench.sh builds it): the
-    // forecaster alone, without the CSV reader and metrics the default build adds for the
-    // demo page; what the peers' files do is forecast only, so this is the like-for-like size.
-    minimalFiles: () => ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm']
-      .map((f) => join(process.env.SHELFCAST_FORECAST_ONLY_DIST ?? join(root, 'build/bench-wasm/dist'), f)),
-    minimalLabel: 'shelfcast (forecast-only build)',
+    // The kiosk engine: no data tools (they are in shelfcast-engine-data, docs/size.md).
     async init() {
       const { loadEngine } = await import(join(distDir(), 'shelfcast.js'));
       this.engine = await loadEngine();
