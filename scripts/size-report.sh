@@ -59,7 +59,9 @@ engine_rows() {
     [[ "$engine" == shelfcast-core ]] && suffix=.wasm   # the core links to a .wasm alone
     # The engine's link line, relinked with function names into $tmp.
     link="$(cd "$dir" && ninja -t commands "$engine" | tail -1)"
-    link="${link#: && }"; link="${link% && :}"
+    # Only em++ itself: the POST_BUILD steps after it (terser on the glue in dist) must not
+    # run again on the release files.
+    link="${link#: && }"; link="${link%% && cd *}"; link="${link% && :}"
     out="$tmp/$engine$suffix"
     (cd "$dir" && eval "${link/ -o dist\/$engine$suffix/ --profiling-funcs -o $out}") >/dev/null
     echo "Largest functions, $label engine (\`node scripts/wasm-sizes.mjs\` on a relink with \`--profiling-funcs\`):"
