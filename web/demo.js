@@ -200,9 +200,8 @@ const pool = { workers: [], local: null, queue: [], failed: null, seq: 0, pumpin
 // draws meanwhile: at least two tasks, and queued tasks while they add up to at most
 // WORKER_HOLD slices of the costliest model (a slice of small models is a few ms; the
 // page's thread can be busy for 100 ms). The last tasks of the table then spread over
-// the workers as before: a worker holds at most about four of its slices (with the
-// costliest first, the last tasks are small models' slices and single-call rounds).
-const WORKER_HOLD = 4;
+// the workers as before: a worker holds at most about two of its slices.
+const WORKER_HOLD = 2;
 // Forecasting time goes roughly as (parameters + CALL_PARAMETERS) x window steps: a rough
 // fit of the one-thread times of tests/e2e/demo.test.mjs (engineCpuMs: lstm64 about
 // 870 ms, lstm8 44 to 72 ms over runs, the same window) for what does not grow with the
@@ -268,42 +267,18 @@ function initWorkers(api, wasm) {
   });
 }
 
-/**
- * V8 runs a fresh WebAssembly.Module in its baseline tier (Liftoff) and compiles the hot
- * functions' optimised code (TurboFan) only after they have run a while: lstm64's first
- * batches of 128 ran at 12 to 25 ms each in a worker, 3.7 to 4.2 ms once tiered up, about
- * 250 ms of running later (docs/web.md#measurements). The workers share the page's module
- * and its optimised code, so one worker runs the baseline model on a constant batch while
- * the page loads the rows (the other core is the page's); it stops as soon as a task
- * waits, or after WARM_MS.
- */
-const WARM_MS = 400;
-
-function warmWorker() {
-  const m = state.manifest.models.find((x) => x.name === state.manifest.baseline_model && x.demo);
-  const w = pool.workers[0];
-  if (!m || !w) return;
-  // Its own key: the row's first task still brings the file (a file the reader refuses
-  // then fails in its row, as before); a warm-up that fails changes nothing.
-  modelFile(m).then((bytes) => call(w, { type: 'warm', key: `warm:${m.name}`, bytes: bytes.slice(), ms: WARM_MS })).catch(() => {});
-}
-
-/**
- * Queues a task for the workers, the costliest model's slices first and the single-call
- * rounds last (in code tiered up by then); resolves to its result, null if stale.
- */
+/** Queues a task for the workers, cheapest first; resolves to its result, null if stale. */
 function schedule(task) {
   if (pool.failed) return Promise.reject(new Error(pool.failed));
   return new Promise((resolve, reject) => {
     pool.queue.push({ ...task, seq: ++pool.seq, resolve, reject });
     // Tasks queued together (a row's slices, every row of the table) are sorted before
-    // the first is handed out: the forecast slices, costliest model first (the long
-    // tasks start while the page's thread is still busy; the short ones even out the end).
+    // the first is handed out: the cheapest first.
     if (!pool.pumping) {
       pool.pumping = true;
       queueMicrotask(() => {
         pool.pumping = false;
-        pool.queue.sort((a, b) => b.phase - a.phase || b.cost - a.cost || a.seq - b.seq);
+        pool.queue.sort((a, b) => a.cost - b.cost || a.phase - b.phase || a.seq - b.seq);
         pump();
       });
     }
@@ -446,7 +421,7 @@ function chartNow() {
 
 /**
  * Evaluates rows on the current data: the baselines at once, the models in the workers
- * from the costliest (parameters x window steps), so the longest work starts first.
+ * from the cheapest (parameters x window steps), so most of the table fills early.
  * Resolves when every row asked for so far is done: true, or false when the data
  * changed meanwhile.
  */
@@ -956,7 +931,6 @@ async function main() {
   if (module.hostHasWasmSimd()) {
     const compiled = await WebAssembly.compile(await wasm);
     initWorkers(api, compiled);
-    warmWorker();
     state.engine = await module.loadEngine({ data: true, wasmModule: compiled });
   } else {
     // A host without wasm SIMD: the portable engine (loadEngine of the served shelfcast.js

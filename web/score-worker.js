@@ -12,8 +12,6 @@
 //   { type: 'forecast', key, bytes?, inputs, dates? } forecasts of n windows (inputs: n*window),
 //     in calls of 128 windows (one engine chunk): { forecasts, batchMs } (the fastest
 //     call of 128, per window)
-//   { type: 'warm', key, bytes, ms }                  batches of 128 constant windows for up to ms, stopping when a
-//     message waits; the model is dropped after: { times } (ms per batch)
 //   { type: 'latency', key, bytes?, inputs, dates?, rounds, minMs, minCalls }
 //     single forecast calls, each round timed together for at least minMs: { singleMs }
 // `bytes` (a model file) comes with a key's first message; the model stays loaded.
@@ -26,24 +24,10 @@ const BATCH_ROWS = 128;
 let engine = null;
 const models = new Map();
 let queue = Promise.resolve();
-// Messages received and not yet handled: a warm-up stops when work is waiting.
-let waitingMessages = 0;
-const yieldToMessages = () => new Promise((resolve) => {
-  const { port1, port2 } = new MessageChannel();
-  port1.onmessage = () => {
-    port1.close();
-    resolve();
-  };
-  port2.postMessage(0);
-});
 
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
   self.onmessage = ({ data }) => {
-    waitingMessages++;
-    queue = queue.then(() => {
-      waitingMessages--;
-      return handle(data);
-    });
+    queue = queue.then(() => handle(data));
   };
 }
 
@@ -70,14 +54,6 @@ async function run(message) {
   }
   const model = models.get(message.key);
   if (!model) throw new Error(`the scoring worker has no model ${message.key}`);
-  if (message.type === 'warm') {
-    models.delete(message.key);
-    try {
-      return await warm(model, message);
-    } finally {
-      model.dispose();
-    }
-  }
   if (message.type === 'forecast') return forecast(model, message);
   if (message.type === 'latency') return latency(model, message);
   throw new Error(`unknown message type ${message.type}`);
@@ -95,22 +71,6 @@ export function forecast(model, { inputs, dates }) {
     if (n === BATCH_ROWS) batchMs = Math.min(batchMs, (performance.now() - t0) / n);
   }
   return { forecasts, batchMs };
-}
-
-// The warm-up (demo.js warmWorker): forecasts of one constant batch of 128 windows until
-// ms have passed or a message waits, so V8 tiers the kernels up before the scoring.
-export async function warm(model, { ms }) {
-  const inputs = new Float32Array(BATCH_ROWS * model.window).fill(20);
-  const times = [];
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    const t = performance.now();
-    model.forecastBatch(inputs, { horizon: 1 });
-    times.push(Math.round((performance.now() - t) * 10) / 10);
-    await yieldToMessages();
-    if (waitingMessages) break;
-  }
-  return { times };
 }
 
 // Browsers coarsen performance.now() (to 0.1 ms without cross-origin isolation), so a
