@@ -108,7 +108,7 @@ if (parts) {
     ['int8 and full-integer: kernels, layers, setup', /qs8_|qs16_|Qs8|Int8|Integer|FixedMultiplier|PackQs8|dequant|quantize/],
     ['sparse: kernels, setup', /spmm|Sparse/],
     ['kernels: f32 gemm, sigmoid cell (SIMD)', /__simd/],
-    ['message formatting (printf, to_string)', /printf|fmt_|pop_arg|wctomb|to_string|frexp|to_chars|__itoa|^out$|^pad$|^getint$|sn_write/],
+    ['message formatting (printf or core_printf.cpp, to_string)', /printf|fmt_|pop_arg|wctomb|Digits|^\(anonymous namespace\)::(Scale|Round|FormatFloat|IntegerDigits|Split|ProductError)|to_string|frexp|to_chars|__itoa|^out$|^pad$|^getint$|sn_write/],
     ['libc++ templates (vector, string)', /^(\w+\*? )?std::|^byn\$mgfn-shared\$std/],
     ['shelfcast: LSTM layers, forecaster, f32 setup', /shelfcast::/],
     ['C ABI (core_api.cpp) / Embind', /^sc_|emscripten::|embind/],

@@ -10,6 +10,7 @@
 // last full run's tables, as they are: the full run's JSON lives in build/ and is not kept.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { RUNTIMES } from './runtimes.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
@@ -154,10 +155,19 @@ if (s64) out(`| batch 500, LSTM-64: GFLOP/s, % of peak | ${s64.gflopsCpu.toFixed
 const sizes = R.sizes;
 // Ours: the smallest engine that forecasts every model file, the core engine when it was built.
 const ours = sizes.find((s) => s.runtime === 'shelfcast-core') ?? sizes.find((s) => s.runtime === 'shelfcast');
+// The smallest peer as its packages ship it (shared/docs/peers.md: TF.js + wasm backend,
+// about 2 MB), and, stricter, the smallest cut-down build of a peer (TF.js core + layers).
+const smallestOf = (list) => list.reduce((a, b) => (b.bytes < a.bytes ? b : a));
 const others = sizes.filter((s) => !s.runtime.startsWith('shelfcast'));
-const smallest = others.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-const sizeRatio = smallest.bytes / ours.bytes, gzRatio = smallest.gzip / ours.gzip;
-out(`| download (JS + wasm) ≤ 1/20 of the smallest peer (${ours.runtime} vs ${smallest.runtime}) | 1/${sizeRatio.toFixed(1)} raw, 1/${gzRatio.toFixed(1)} gzip | ${sizeRatio >= 20 ? 'met' : `missed: ${kb(ours.bytes)} against a ${kb(smallest.bytes / 20)} budget (${(ours.bytes / (smallest.bytes / 20)).toFixed(1)}x over)`} |`);
+const packaged = smallestOf(others.filter((s) => RUNTIMES[s.runtime]));
+const smallest = smallestOf(others);
+const downloadRow = (peer, what) => {
+  const sizeRatio = peer.bytes / ours.bytes, gzRatio = peer.gzip / ours.gzip;
+  out(`| download (JS + wasm) ≤ 1/20 of ${what} (${ours.runtime} vs ${peer.runtime}) | 1/${sizeRatio.toFixed(1)} raw, 1/${gzRatio.toFixed(1)} gzip | ` +
+    `${sizeRatio >= 20 ? `met: ${kb(ours.bytes)} against a ${kb(peer.bytes / 20)} budget` : `missed: ${kb(ours.bytes)} against a ${kb(peer.bytes / 20)} budget (${(ours.bytes / (peer.bytes / 20)).toFixed(1)}x over)`} |`);
+};
+downloadRow(packaged, 'the smallest peer as shipped');
+if (smallest !== packaged) downloadRow(smallest, 'the smallest peer cut down (stricter than the issue)');
 // int8: peers' int8 rows against shelfcast's int8 row on the same int8 weights, ratios
 // taken per round (run.mjs: ratioToShelfcastInt8), at batch 500 (the target) and batch 1.
 const int8At = (batch) => [64, 32, 16].map((h) => {
@@ -303,12 +313,12 @@ const core = ours.runtime === 'shelfcast-core';
 out(`- Download: ${ours.runtime} is ${kb(ours.bytes)} (${kb(ours.js)} JS, ${kb(ours.wasm)} wasm; ${kb(ours.gzip)} gzip)` +
   (core ? ': the core engine, forecasts only (no streams, CSV reader or monitor) behind a C ABI with its own loader' : '') +
   (full && full !== ours ? `; the kiosk engine \`loadEngine()\` gives, with its Emscripten glue and Embind, ${kb(full.bytes)}` : '') +
-  `. Against ${smallest.runtime} (${mb(smallest.bytes)}) the 1/20 budget is ${kb(smallest.bytes / 20)}; against TF.js as peers.md counts it ` +
-  `(\`tf.min.js\` + backend, ${mb(sizes.find((s) => s.runtime === 'tfjs-wasm')?.bytes ?? 0)}) it is ${kb((sizes.find((s) => s.runtime === 'tfjs-wasm')?.bytes ?? 0) / 20)}. ` +
+  `. Against the smallest peer as shipped, ${packaged.runtime} as peers.md counts it (${mb(packaged.bytes)}), the 1/20 budget is ${kb(packaged.bytes / 20)}` +
+  (smallest !== packaged ? `; against ${smallest.runtime} (${mb(smallest.bytes)}), a cut-down build stricter than the issue, it is ${kb(smallest.bytes / 20)}` : '') + '. ' +
   'Where the bytes are: docs/size.md ("The core engine") sorts the core\'s wasm by function and kind. In short: ' +
   'the validating loader with its messages is the largest share, then the LSTM setup, the int8 and ' +
   'full-integer path, libc++ templates, the less common LSTM cells and the kernels; even a float-only, ' +
-  'sigmoid-only core would be over the 1/20 budget unless the loader itself became about 3x smaller.');
+  'sigmoid-only core would be over the stricter budget unless the loader itself became about 3x smaller.');
 writeFileSync(args.md, lines.join('\n') + '\n');
 
 // The Streaming section from streaming-run.mjs's JSON; peerRun: when the peer tables were measured.
