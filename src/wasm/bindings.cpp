@@ -21,26 +21,12 @@
 #include "kernels/simd.h"
 #include "lstm/forecaster.h"
 #include "lstm/stream.h"
+#include "wasm/load_model.h"
 
 namespace shelfcast {
 namespace {
 
 using emscripten::val;
-
-// True when `bytes` can be allocated now. The block is released at once: wasm memory
-// never shrinks, so the heap keeps room for the allocations the caller makes next.
-bool HeapCanHold(size_t bytes) {
-  void* volatile block = std::malloc(bytes);  // volatile: the pair must not be optimised away
-  if (block == nullptr) return false;
-  std::free(block);
-  return true;
-}
-
-std::string OutOfMemory(size_t bytes) {
-  return "out of memory: loading this model needs up to " + std::to_string(bytes) +
-         " bytes of engine memory, more than is free under the engine's cap of " +
-         std::to_string(emscripten_get_heap_max()) + " bytes; dispose() models no longer in use";
-}
 
 // The documented caps (core/limits.h), for pages that check input before sending it.
 val Limits() {
@@ -62,28 +48,8 @@ double MemoryBytes() { return static_cast<double>(emscripten_get_heap_size()); }
 class ModelHandle {
  public:
   ModelHandle(uintptr_t bytes, size_t size, bool use_simd) {
-    const uint8_t* data = reinterpret_cast<const uint8_t*>(bytes);
-    // Built without exceptions, the module aborts when an allocation fails, and a file
-    // decides how much loading allocates. So each step is admitted only once its bound
-    // (Forecaster::ReadBytesBound / CreateBytesBound) fits the heap; what is left
-    // afterwards is the model's own, and forecasting allocates nothing more.
-    // ReadModel refuses a file over the size cap before decoding anything.
-    const size_t read_bytes = Forecaster::ReadBytesBound(std::min(size, limits::kMaxModelBytes));
-    if (!HeapCanHold(read_bytes)) {
-      error_ = OutOfMemory(read_bytes);
-      return;
-    }
-    Result<Model> model = ReadModel(data, size);
-    if (!model.ok()) {
-      error_ = model.status().message();
-      return;
-    }
-    const size_t create_bytes = Forecaster::CreateBytesBound(*model);
-    if (!HeapCanHold(create_bytes)) {
-      error_ = OutOfMemory(create_bytes);
-      return;
-    }
-    Result<Forecaster> f = Forecaster::Create(std::move(model).value(), KernelOptions{use_simd});
+    Result<Forecaster> f = wasm::LoadForecaster(reinterpret_cast<const uint8_t*>(bytes), size, use_simd,
+                                                "dispose() models no longer in use");
     if (!f.ok()) {
       error_ = f.status().message();
       return;

@@ -8,39 +8,20 @@
 // the runtime's message, readable through sc_last_error() / sc_last_error_length() until
 // the next failing call.
 #include <emscripten/emscripten.h>
-#include <emscripten/heap.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <new>
 #include <string>
 
 #include "core/limits.h"
-#include "format/reader.h"
 #include "kernels/simd.h"
 #include "lstm/forecaster.h"
+#include "wasm/load_model.h"
 
 namespace shelfcast {
 namespace {
 
 std::string last_error;
-
-// True when `bytes` can be allocated now (the block is released at once; wasm memory
-// never shrinks, so the room stays). As in bindings.cpp: built without exceptions, a
-// failed allocation inside the runtime would abort, so loading is admitted step by step.
-bool HeapCanHold(size_t bytes) {
-  void* volatile block = std::malloc(bytes);
-  if (block == nullptr) return false;
-  std::free(block);
-  return true;
-}
-
-void OutOfMemory(size_t bytes) {
-  last_error = "out of memory: loading this model needs up to " + std::to_string(bytes) +
-               " bytes of engine memory, more than is free under the engine's cap of " +
-               std::to_string(emscripten_get_heap_max()) + " bytes; free models no longer in use";
-}
 
 int Fail(const Status& s) {
   if (s.ok()) return 0;
@@ -76,25 +57,10 @@ EMSCRIPTEN_KEEPALIVE uint32_t sc_max_batch() { return shelfcast::limits::kMaxBat
 // a handle, or 0 with the reason in sc_last_error(). use_simd = 0 runs the scalar
 // reference kernels (the same arithmetic, for checks).
 EMSCRIPTEN_KEEPALIVE Forecaster* sc_model_load(const uint8_t* bytes, size_t size, int use_simd) {
-  using namespace shelfcast;
-  const size_t read_bytes = Forecaster::ReadBytesBound(std::min(size, limits::kMaxModelBytes));
-  if (!HeapCanHold(read_bytes)) {
-    OutOfMemory(read_bytes);
-    return nullptr;
-  }
-  Result<Model> model = ReadModel(bytes, size);
-  if (!model.ok()) {
-    Fail(model.status());
-    return nullptr;
-  }
-  const size_t create_bytes = Forecaster::CreateBytesBound(*model);
-  if (!HeapCanHold(create_bytes + sizeof(Forecaster))) {
-    OutOfMemory(create_bytes + sizeof(Forecaster));
-    return nullptr;
-  }
-  Result<Forecaster> f = Forecaster::Create(std::move(model).value(), KernelOptions{use_simd != 0});
+  shelfcast::Result<Forecaster> f =
+      shelfcast::wasm::LoadForecaster(bytes, size, use_simd != 0, "free models no longer in use");
   if (!f.ok()) {
-    Fail(f.status());
+    shelfcast::Fail(f.status());
     return nullptr;
   }
   return new Forecaster(std::move(f).value());
