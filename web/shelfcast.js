@@ -649,9 +649,10 @@ export class Model {
         const heap = m.HEAP32;
         for (let i = 0; i < count; i++) heap[(daysPtr >> 2) + i] = dayNumber(days[start + i]);
       }
-      const error = this._h.forecastBatch(count, salesPtr, daysPtr, horizon, outPtr);
-      // The engine numbers series within the slice; the caller's numbering is global.
-      if (error) throw new ShelfcastError(error.replace(/^series (\d+)/, (_, i) => `series ${Number(i) + start}`));
+      if (this._h.forecastBatch(count, salesPtr, daysPtr, horizon, outPtr)) {
+        // The engine numbers series within the slice; the caller's numbering is global.
+        throw new ShelfcastError(this._h.lastError().replace(/^series (\d+)/, (_, i) => `series ${Number(i) + start}`));
+      }
       result.set(m.HEAPF32.subarray(outPtr >> 2, (outPtr >> 2) + count * horizon), start * horizon);
     }
     return result;

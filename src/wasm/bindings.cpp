@@ -104,13 +104,15 @@ class ModelHandle {
   }
 
   // sales: n * window floats; days: n int32 day numbers or 0 (null); out: n * horizon floats.
-  std::string forecastBatch(size_t n, uintptr_t sales, uintptr_t days, uint32_t horizon, uintptr_t out) {
-    if (!forecaster_) return "model not loaded: " + error_;
-    const Status s = forecaster_->ForecastBatch(n, reinterpret_cast<const float*>(sales),
-                                                reinterpret_cast<const DayNumber*>(days), horizon,
-                                                reinterpret_cast<float*>(out));
-    return s.ok() ? std::string() : s.message();
+  // Returns 0, or 1 with the reason in lastError(): a std::string return would cost every
+  // call a malloc and a free for Embind's copy, which a single forecast feels.
+  int forecastBatch(size_t n, uintptr_t sales, uintptr_t days, uint32_t horizon, uintptr_t out) {
+    if (!forecaster_) return Fail(InvalidArgument("model not loaded: " + error_));
+    return Fail(forecaster_->ForecastBatch(n, reinterpret_cast<const float*>(sales),
+                                           reinterpret_cast<const DayNumber*>(days), horizon,
+                                           reinterpret_cast<float*>(out)));
   }
+  std::string lastError() const { return last_error_; }
 
   // What the model's streams share, made on the first stream (streams keep it alive
   // after the model handle is deleted).
@@ -125,9 +127,16 @@ class ModelHandle {
   }
 
  private:
+  int Fail(const Status& s) {
+    if (s.ok()) return 0;
+    last_error_ = s.message();
+    return 1;
+  }
+
   std::unique_ptr<Forecaster> forecaster_;
   mutable std::shared_ptr<StreamModel> stream_model_;
   std::string error_;
+  std::string last_error_;
   size_t file_bytes_ = 0;
   bool use_simd_ = true;
 };
@@ -210,7 +219,8 @@ EMSCRIPTEN_BINDINGS(shelfcast) {
       .constructor<uintptr_t, size_t, bool>()
       .function("error", &ModelHandle::error)
       .function("info", &ModelHandle::info)
-      .function("forecastBatch", &ModelHandle::forecastBatch);
+      .function("forecastBatch", &ModelHandle::forecastBatch)
+      .function("lastError", &ModelHandle::lastError);
   using shelfcast::StreamHandle;
   class_<StreamHandle>("StreamHandle")
       .constructor<const ModelHandle&, bool>()
