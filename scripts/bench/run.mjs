@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
 
 import { ROWS, RUNTIMES, modelAssets, pkgVersion, root } from './runtimes.mjs';
+import { mulberry32 } from '../lib/random.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
   if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1] && !all[i + 1].startsWith('--') ? all[i + 1] : true]);
@@ -29,14 +30,6 @@ const BATCHES = [1, 500];
 const WINDOW = 30;
 const SAMPLE_MS = quick ? 15 : 40;  // target wall time of one sample
 
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))];
 const median = (v) => quantile([...v].sort((a, b) => a - b), 0.5);
 

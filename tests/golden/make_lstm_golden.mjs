@@ -6,17 +6,9 @@
 //   node tests/golden/make_lstm_golden.mjs      (rewrites the JSON; commit the result)
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
+import { mulberry32 } from '../../scripts/lib/random.mjs';
 
 await tf.setBackend('cpu');
-
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const b64 = (f32) => Buffer.from(f32.buffer, f32.byteOffset, f32.byteLength).toString('base64');
 

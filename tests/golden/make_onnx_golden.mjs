@@ -19,15 +19,8 @@
 //   node tests/golden/make_onnx_golden.mjs      (rewrites the .onnx files; commit them)
 import { writeFileSync } from 'node:fs';
 import { AttrType, DataType, attr, graphProto, modelProto, node, tensor, valueInfo } from './onnx_wire.mjs';
+import { mulberry32 } from '../../scripts/lib/random.mjs';
 
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const uniform = (rand, n, lim) => Array.from({ length: n }, () => (2 * rand() - 1) * lim);
 const i64 = (name, values, dims = [values.length]) => tensor(name, dims, DataType.INT64, values);
 const f32 = (name, dims, values) => tensor(name, dims, DataType.FLOAT, values);

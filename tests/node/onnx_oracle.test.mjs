@@ -23,6 +23,7 @@ import * as ort from 'onnxruntime-web';
 
 import { distModule, nativeCli } from './helpers.mjs';
 import { AttrType, DataType, attr, decodeModel, graphProto, modelProto, node, tensor, valueInfo } from '../golden/onnx_wire.mjs';
+import { mulberry32 } from '../../scripts/lib/random.mjs';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
@@ -34,14 +35,6 @@ const root = resolve(new URL('../..', import.meta.url).pathname);
 const golden = join(root, 'tests/golden');
 const RELATIVE = 1e-5;
 
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const windows = (n, T, seed, scale = 120) => {
   const rand = mulberry32(seed);
   return Float32Array.from({ length: n * T }, () => Math.round(scale * rand()));
