@@ -38,6 +38,10 @@ const SLICE_ROWS = 1024;
 // windows, each timed together for at least SINGLE_MS (and SINGLE_MIN_CALLS calls).
 // Five rounds: at least 15 ms of timed single calls a model, where fifteen took at least
 // 45 (270 ms for the six models of the default set, on the cores that fill the table).
+// They run after every model's slices (schedule): V8 runs a fresh module's functions on
+// its baseline compiler, 2-3x slower, until they are hot and optimised, which on a busy
+// machine takes longer than the rounds; run first, the first models' single calls were
+// timed on it (the table gave lstm8 10.8 µs a call, lstm16 6.7).
 const SINGLE_ROUNDS = 5;
 const SINGLE_MS = 3;
 const SINGLE_MIN_CALLS = 5;
@@ -278,7 +282,8 @@ function schedule(task) {
       pool.pumping = true;
       queueMicrotask(() => {
         pool.pumping = false;
-        pool.queue.sort((a, b) => a.cost - b.cost || a.phase - b.phase || a.seq - b.seq);
+        const last = (t) => (t.phase === 0 ? 1 : 0); // the single-call rounds (SINGLE_ROUNDS)
+        pool.queue.sort((a, b) => last(a) - last(b) || a.cost - b.cost || a.phase - b.phase || a.seq - b.seq);
         pump();
       });
     }
