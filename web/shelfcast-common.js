@@ -36,7 +36,8 @@ export function hostHasWasmSimd() {
   }
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+/** True under Node (not a browser with a `process` shim): files are read from disk there. */
+export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /**
  * The bytes at a URL (a URL or its string): under Node a file: URL is read from disk (its

@@ -24,7 +24,7 @@
 
 // The helpers shelfcast-core.js needs too (day numbers, the SIMD128 probe, fetching the
 // wasm) are in shelfcast-common.js, one copy for both loaders.
-import { dayNumber as commonDayNumber, fetchBytes, hostHasWasmSimd } from './shelfcast-common.js';
+import { dayNumber as commonDayNumber, fetchBytes, hostHasWasmSimd, isNode } from './shelfcast-common.js';
 
 export { hostHasWasmSimd };
 
