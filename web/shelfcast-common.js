@@ -1,7 +1,7 @@
 // shelfcast-common.js: the helpers both engine loaders need, once: shelfcast.js (the
 // kiosk and data engines, loadEngine) and shelfcast-core.js (the core engine, loadCore)
-// import it. It holds only these three, so the core's download stays small (docs/size.md,
-// "The core engine"). Each helper reports a failure through the `fail` its caller gives
+// import it. It holds only these three (day numbers, the SIMD128 probe, reading or
+// fetching bytes), so the core's download stays small (docs/size.md, "The core engine"). Each helper reports a failure through the `fail` its caller gives
 // (a function that throws that loader's own error class with the message).
 
 /**
@@ -36,18 +36,20 @@ export function hostHasWasmSimd() {
   }
 }
 
-/** True under Node (not a browser with a `process` shim): files are read from disk there. */
-export const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /**
- * The bytes at a URL (a URL or its string): under Node a file: URL is read from disk (its
- * read errors, e.g. ENOENT, are thrown as they are), anything else is fetched; a response
- * other than 2xx calls fail(`URL: HTTP status`).
+ * The bytes at a URL (a URL or a string): under Node anything but http(s), data: and blob:
+ * is read from disk (a file: URL, or a path from the working directory; read errors such
+ * as ENOENT are thrown as they are), anything else is fetched; a response other than 2xx
+ * calls fail(`URL: HTTP status`).
  */
 export async function fetchBytes(url, fail) {
-  if (isNode && String(url).startsWith('file:')) {
+  const href = String(url);
+  if (isNode && !/^(https?|data|blob):/i.test(href)) {
     const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(new URL(url)));
+    const bytes = await readFile(href.startsWith('file:') ? new URL(href) : href);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
   }
   const response = await fetch(url);
   if (!response.ok) fail(`${url}: HTTP ${response.status}`);

@@ -24,7 +24,7 @@
 
 // The helpers shelfcast-core.js needs too (day numbers, the SIMD128 probe, fetching the
 // wasm) are in shelfcast-common.js, one copy for both loaders.
-import { dayNumber as commonDayNumber, fetchBytes, hostHasWasmSimd, isNode } from './shelfcast-common.js';
+import { dayNumber as commonDayNumber, fetchBytes, hostHasWasmSimd } from './shelfcast-common.js';
 
 export { hostHasWasmSimd };
 
@@ -210,20 +210,14 @@ export class Engine {
    * path (Node's fetch refuses file: URLs). Throws ShelfcastError naming the URL.
    */
   async loadModelFromUrl(url, options) {
-    const href = url instanceof URL ? url.href : String(url);
-    if (isNode && !/^(https?|data|blob):/i.test(href)) {
-      const { readFile } = await import('node:fs/promises');
-      let bytes;
-      try {
-        bytes = await readFile(href.startsWith('file:') ? new URL(href) : href);
-      } catch (e) {
-        throw new ShelfcastError(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-      }
-      return this.loadModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), options);
+    let bytes;
+    try {
+      bytes = await fetchBytes(url, fail);
+    } catch (e) {
+      if (e instanceof ShelfcastError) throw e;
+      fail(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     }
-    const response = await fetch(url);
-    if (!response.ok) throw new ShelfcastError(`${url}: HTTP ${response.status}`);
-    return this.loadModel(new Uint8Array(await response.arrayBuffer()), options);
+    return this.loadModel(bytes, options);
   }
 
   // ---- Sales data, the protocol, baselines and metrics: the C++ of `shelfcast eval`,

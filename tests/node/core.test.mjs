@@ -150,7 +150,8 @@ test('loadCore takes bytes, a URL or a compiled module, and names a module that 
   const x = windows(3, 30, 9);
   const file = modelBytes('lstm32-int8.shcf');
   const expected = engine.loadModel(file).forecastBatch(x);
-  for (const options of [{ wasmBinary: bytes }, { wasmUrl: new URL(distModule('shelfcast-core.wasm')) },
+  // wasmUrl under Node: a file: URL or a path (shelfcast-common.js fetchBytes reads both).
+  for (const options of [{ wasmBinary: bytes }, { wasmUrl: new URL(distModule('shelfcast-core.wasm')) }, { wasmUrl: wasmPath },
     { wasmModule: await WebAssembly.compile(bytes) }]) {
     const c = await loadCore(options);
     assert.deepEqual(c.loadModel(file).forecastBatch(x), expected, Object.keys(options)[0]);
