@@ -15,6 +15,7 @@
 //   index.html demo.js demo.css chart.js                    the demo page
 //   kiosk.html shelf-forecast.js (+ .d.ts)                   the kiosk page, the custom element
 //   shelfcast.js shelfcast-engine.js shelfcast-engine.wasm   the kiosk engine (+ shelfcast.d.ts; + shelfcast-engine-portable.{js,wasm}, no SIMD)
+//   shelfcast-common.js                                      helpers shelfcast.js imports (shared with shelfcast-core.js)
 //   shelfcast-engine-data.{js,wasm}                          the engine with the data tools, the demo page's (+ -data-portable)
 //   vendor/uplot.mjs vendor/uPlot.min.css vendor/uPlot.LICENSE
 //   models/manifest.json models/*.shcf models/kiosk.shcf
@@ -35,10 +36,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PAGE_FILES = ['index.html', 'demo.js', 'demo.css', 'chart.js', 'score-worker.js', 'kiosk.html', 'shelf-forecast.js', 'shelf-forecast.d.ts'];
 // *-portable.*: the engines without SIMD128, loaded only by hosts without wasm SIMD. The kiosk
 // page runs shelfcast-engine, the demo page shelfcast-engine-data (the data tools).
-const ENGINE_FILES = ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts',
+const ENGINE_FILES = ['shelfcast.js', 'shelfcast-common.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm', 'shelfcast.d.ts',
   'shelfcast-engine-portable.js', 'shelfcast-engine-portable.wasm', 'shelfcast-engine-data.js', 'shelfcast-engine-data.wasm',
   'shelfcast-engine-data-portable.js', 'shelfcast-engine-data-portable.wasm'];
-const COMPACT_JS = ['demo.js', 'chart.js', 'score-worker.js', 'shelfcast.js'];
+const COMPACT_JS = ['demo.js', 'chart.js', 'score-worker.js', 'shelfcast.js', 'shelfcast-common.js'];
 // The kiosk page shows these store-item series (stores x items) over its last days.
 const KIOSK = { stores: [1, 2], items: [1, 2, 3], days: 120 };
 
@@ -259,7 +260,7 @@ export const PAGE_BYTES_BUDGET = 500_000;
 // What the demo page loads before the user asks for more, by line item (the byte budget
 // of docs/web.md; tests/e2e/demo.test.mjs checks the page's requests against it).
 const PAGE_LINE_ITEMS = {
-  engine: ['shelfcast-engine-data.wasm', 'shelfcast-engine-data.js', 'shelfcast.js'],
+  engine: ['shelfcast-engine-data.wasm', 'shelfcast-engine-data.js', 'shelfcast.js', 'shelfcast-common.js'],
   chart: ['vendor/uplot.mjs', 'vendor/uPlot.min.css'],
   page: ['index.html', 'demo.css', 'demo.js', 'chart.js', 'score-worker.js'],
   data: ['data/demo-sales.json', 'data/demo-sales.bin'],

@@ -43,13 +43,14 @@ engine_rows() {
 {
   echo "| engine | file | bytes | gzip -9 |"
   echo "|---|---|---|---|"
-  engine_rows "kiosk (loadEngine())" shelfcast-engine.wasm shelfcast-engine.js shelfcast.js
-  engine_rows "kiosk, no SIMD128" shelfcast-engine-portable.wasm shelfcast-engine-portable.js shelfcast.js
-  engine_rows "with data tools (loadEngine({ data: true }))" shelfcast-engine-data.wasm shelfcast-engine-data.js shelfcast.js
-  engine_rows "with data tools, no SIMD128" shelfcast-engine-data-portable.wasm shelfcast-engine-data-portable.js shelfcast.js
+  # shelfcast-common.js: the helpers both loaders import (shelfcast.js, shelfcast-core.js).
+  engine_rows "kiosk (loadEngine())" shelfcast-engine.wasm shelfcast-engine.js shelfcast.js shelfcast-common.js
+  engine_rows "kiosk, no SIMD128" shelfcast-engine-portable.wasm shelfcast-engine-portable.js shelfcast.js shelfcast-common.js
+  engine_rows "with data tools (loadEngine({ data: true }))" shelfcast-engine-data.wasm shelfcast-engine-data.js shelfcast.js shelfcast-common.js
+  engine_rows "with data tools, no SIMD128" shelfcast-engine-data-portable.wasm shelfcast-engine-data-portable.js shelfcast.js shelfcast-common.js
   # The core engines (C ABI, own loader, no glue): shelfcast-core.js + the wasm.
-  engine_rows "core (loadCore())" shelfcast-core.wasm shelfcast-core.js
-  engine_rows "core, no SIMD128" shelfcast-core-portable.wasm shelfcast-core.js
+  engine_rows "core (loadCore())" shelfcast-core.wasm shelfcast-core.js shelfcast-common.js
+  engine_rows "core, no SIMD128" shelfcast-core-portable.wasm shelfcast-core.js shelfcast-common.js
   echo
   for engine in shelfcast-engine shelfcast-engine-data shelfcast-core; do
     label="kiosk"

@@ -18,7 +18,7 @@ let lineStyle;
 
 // The page runs the engine with the data tools (shelfcast-engine-data: the protocol split,
 // baselines and metrics; loadEngine({ data: true })). Its modules (shelfcast.js,
-// shelfcast-engine-data.js) are fetched once as text and
+// shelfcast-common.js, shelfcast-engine-data.js) are fetched once as text and
 // imported from blob: URLs, here and in every worker: a worker importing them by URL
 // would fetch them again. So this file does not import './shelfcast.js' (that would
 // load both again): its exports are `state.api` once main() has it.
@@ -108,10 +108,11 @@ function moduleUrl(text, file, replace = {}) {
   return blobUrl(out);
 }
 
-/** shelfcast.js, importing the data engine's glue from a blob: URL: { api (its URL), module }. */
-async function engineModules(apiText, glueText) {
+/** shelfcast.js, importing the data engine's glue and its helpers from blob: URLs: { api (its URL), module }. */
+async function engineModules(apiText, glueText, commonText) {
   const glue = moduleUrl(glueText, 'shelfcast-engine-data.js');
-  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine-data.js': glue });
+  const common = moduleUrl(commonText, 'shelfcast-common.js');
+  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine-data.js': glue, './shelfcast-common.js': common });
   return { api, module: await import(api) };
 }
 
@@ -917,19 +918,19 @@ async function main() {
   performance.mark('shelfcast:start');
   wireControls();
   const wasm = fetchBytes('shelfcast-engine-data.wasm');
-  const texts = Promise.all(['shelfcast.js', 'shelfcast-engine-data.js', 'score-worker.js'].map(fetchText));
+  const texts = Promise.all(['shelfcast.js', 'shelfcast-engine-data.js', 'score-worker.js', 'shelfcast-common.js'].map(fetchText));
   const manifest = fetchJson('models/demo.json');
   const demo = loadDemoData();
   state.manifest = await manifest;
   if (state.manifest.fixture) $('fixture').textContent = `Models: ${state.manifest.fixture}.`;
   const eager = state.manifest.models.filter((m) => m.demo);
   for (const m of eager) modelFile(m);
-  const [apiText, glueText, workerText] = await texts;
+  const [apiText, glueText, workerText, commonText] = await texts;
   const scoring = blobUrl(workerText);
   // The workers start their threads now, beside the engine's import and compilation (and
   // stop again on a host without wasm SIMD, which the engine's module tells).
   startWorkers(scoring);
-  const { api, module } = await engineModules(apiText, glueText);
+  const { api, module } = await engineModules(apiText, glueText, commonText);
   state.api = module;
   ({ dayNumber, isoDate } = module);
   apiLoaded();

@@ -17,8 +17,8 @@ export interface LoadCoreOptions {
 /** Instantiates the core engine. */
 export function loadCore(options?: LoadCoreOptions): Promise<CoreEngine>;
 
-/** A day: 'YYYY-MM-DD' or a day number (days since 1970-01-01 UTC). */
-export type Day = string | number;
+/** A day: 'YYYY-MM-DD', a Date (its UTC day) or a day number (days since 1970-01-01 UTC), as shelfcast.js's dayNumber reads it. */
+export type Day = string | Date | number;
 
 export class CoreEngine {
   /** The caps (core/limits.h) the engine checks. */

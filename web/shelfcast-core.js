@@ -1,4 +1,5 @@
-// shelfcast-core.js: the core engine for kiosks that only forecast. One ES module and
+// shelfcast-core.js: the core engine for kiosks that only forecast. This ES module (and
+// shelfcast-common.js, the helpers it shares with shelfcast.js, beside it) and
 // shelfcast-core.wasm (the same runtime and kernels as shelfcast-engine, behind a small
 // C ABI: src/wasm/core_api.cpp), instantiated here without Emscripten glue. Node 20 and
 // browsers; no streams, CSV reader, monitor or data tools (those are in shelfcast.js).
@@ -9,6 +10,10 @@
 //   const next7 = model.forecast(last30days, { horizon: 7 });
 //   const many = model.forecastBatch(windows, { horizon: 1 });   // n * window values
 //   model.dispose();
+
+// Day numbers, the SIMD128 probe and fetching bytes: one copy for both loaders (importing
+// shelfcast.js for them would add its 18 KB to the core's download).
+import { dayNumber, fetchBytes, hostHasWasmSimd } from './shelfcast-common.js';
 
 /** Every failure of the core engine: the message names the problem (the runtime's text). */
 export class ShelfcastCoreError extends Error {
@@ -22,32 +27,6 @@ const fail = (message) => {
   throw new ShelfcastCoreError(message);
 };
 
-// Day number (days since 1970-01-01 UTC) of a day number or a 'YYYY-MM-DD' string.
-function toDay(date) {
-  if (typeof date === 'number') {
-    if (Number.isInteger(date) && date >= -2147483648 && date <= 2147483647) return date;
-    fail(`${date} is not a day number`);
-  }
-  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date);
-  const t = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : NaN;
-  if (!m || new Date(t).getUTCDate() !== +m[3]) fail(`'${date}' is not a YYYY-MM-DD calendar date`);
-  return t / 864e5;
-}
-
-async function fetchBytes(url) {
-  if (typeof process === 'object' && process.versions?.node && (url.protocol === 'file:' || !/^(https?|data|blob):/.test(url.href))) {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) fail(`${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-// The smallest module using SIMD128 (as in shelfcast.js): valid only on hosts that run it.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0,
-  253, 15, 253, 98, 11]);
-
 /**
  * Instantiates the core engine: shelfcast-core.wasm where the host runs wasm SIMD128,
  * else shelfcast-core-portable.wasm (the scalar kernels). Options: simd (true/false:
@@ -55,7 +34,7 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
  * wasmBinary (its bytes), wasmUrl (where to fetch it; default: beside this module).
  */
 export async function loadCore({ simd, wasmModule, wasmBinary, wasmUrl } = {}) {
-  simd ??= WebAssembly.validate(SIMD_PROBE);
+  simd ??= hostHasWasmSimd();
   const name = `shelfcast-core${simd ? '' : '-portable'}.wasm`;
   let core, x;
   // The release module imports two functions; a debug build (assertions) also writes its
@@ -79,7 +58,7 @@ export async function loadCore({ simd, wasmModule, wasmBinary, wasmUrl } = {}) {
   };
   let instance;
   try {
-    const source = wasmModule ?? wasmBinary ?? (await fetchBytes(wasmUrl ?? new URL(`./${name}`, import.meta.url)));
+    const source = wasmModule ?? wasmBinary ?? (await fetchBytes(wasmUrl ?? new URL(`./${name}`, import.meta.url), fail));
     const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
     const imports = {};
     for (const i of WebAssembly.Module.imports(module)) {
@@ -153,7 +132,7 @@ export class CoreEngine {
   async loadModelFromUrl(url, options) {
     let bytes;
     try {
-      bytes = await fetchBytes(url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : `file://${process.cwd()}/`));
+      bytes = await fetchBytes(url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : `file://${process.cwd()}/`), fail);
     } catch (e) {
       if (e instanceof ShelfcastCoreError) throw e;
       fail(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
@@ -226,7 +205,7 @@ export class CoreModel {
     heap.set(windows, sales >> 2);
     if (days) {
       const d = new Int32Array(heap.buffer, daysPtr, rows);
-      for (let i = 0; i < rows; i++) d[i] = toDay(days[i]);
+      for (let i = 0; i < rows; i++) d[i] = dayNumber(days[i], fail);
     }
     if (core._x.sc_forecast_batch(h, rows, sales, daysPtr, horizon, out)) fail(core._error());
     heap = core._heap();

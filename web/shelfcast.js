@@ -22,6 +22,12 @@
 // length, a NaN in a window, a request over a cap, the engine out of memory) throw
 // ShelfcastError with the engine's message; the engine itself keeps working.
 
+// The helpers shelfcast-core.js needs too (day numbers, the SIMD128 probe, fetching the
+// wasm) are in shelfcast-common.js, one copy for both loaders.
+import { dayNumber as commonDayNumber, fetchBytes, hostHasWasmSimd } from './shelfcast-common.js';
+
+export { hostHasWasmSimd };
+
 // The engine builds (src/wasm/CMakeLists.txt, docs/size.md): the kiosk engine (model load,
 // forecasts, streams, the drift monitor, the CSV reader) and the one with the data tools
 // (protocol split, baselines, metrics) besides, each with its portable twin (no SIMD128).
@@ -47,55 +53,18 @@ export class ShelfcastError extends Error {
   }
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
-
-async function defaultWasmBinary(url) {
-  if (isNode && String(url).startsWith('file:')) {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(new URL(url)));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new ShelfcastError(`cannot load the engine: ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
+const fail = (message) => {
+  throw new ShelfcastError(message);
+};
 
 /** Day number (days since 1970-01-01, UTC) of a 'YYYY-MM-DD' string, a Date or a number. */
 export function dayNumber(date) {
-  if (typeof date === 'number') {
-    // The engine stores day numbers as int32: anything else would wrap to another day.
-    if (!Number.isInteger(date) || date < -2147483648 || date > 2147483647) {
-      throw new ShelfcastError(`${date} is not a day number`);
-    }
-    return date;
-  }
-  if (date instanceof Date) return Math.floor(date.getTime() / 86400000);
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(date));
-  if (!m) throw new ShelfcastError(`'${date}' is not a YYYY-MM-DD date`);
-  const t = Date.UTC(+m[1], +m[2] - 1, +m[3]);
-  const back = new Date(t);
-  if (back.getUTCMonth() !== +m[2] - 1 || back.getUTCDate() !== +m[3]) {
-    throw new ShelfcastError(`'${date}' is not a calendar date`);
-  }
-  return t / 86400000;
+  return commonDayNumber(date, fail);
 }
 
 /** 'YYYY-MM-DD' of a day number. */
 export function isoDate(day) {
   return new Date(day * 86400000).toISOString().slice(0, 10);
-}
-
-// The smallest module that uses SIMD128 (i8x16.splat, i8x16.popcnt): WebAssembly.validate
-// accepts it only on a host that runs wasm SIMD (Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+).
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0,
-  253, 15, 253, 98, 11]);
-
-/** True when this host runs WebAssembly SIMD128 (checked with WebAssembly.validate, nothing is run). */
-export function hostHasWasmSimd() {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -127,7 +96,8 @@ export async function loadEngine(options = {}) {
     };
   } else {
     settings.wasmBinary = (simd ? options.wasmBinary : options.portableWasmBinary) ??
-      (await defaultWasmBinary((simd ? options.wasmUrl : options.portableWasmUrl) ?? new URL(`./${name}.wasm`, import.meta.url)));
+      (await fetchBytes((simd ? options.wasmUrl : options.portableWasmUrl) ?? new URL(`./${name}.wasm`, import.meta.url),
+        (message) => fail(`cannot load the engine: ${message}`)));
   }
   let module;
   try {
@@ -240,20 +210,14 @@ export class Engine {
    * path (Node's fetch refuses file: URLs). Throws ShelfcastError naming the URL.
    */
   async loadModelFromUrl(url, options) {
-    const href = url instanceof URL ? url.href : String(url);
-    if (isNode && !/^(https?|data|blob):/i.test(href)) {
-      const { readFile } = await import('node:fs/promises');
-      let bytes;
-      try {
-        bytes = await readFile(href.startsWith('file:') ? new URL(href) : href);
-      } catch (e) {
-        throw new ShelfcastError(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-      }
-      return this.loadModel(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), options);
+    let bytes;
+    try {
+      bytes = await fetchBytes(url, fail);
+    } catch (e) {
+      if (e instanceof ShelfcastError) throw e;
+      fail(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
     }
-    const response = await fetch(url);
-    if (!response.ok) throw new ShelfcastError(`${url}: HTTP ${response.status}`);
-    return this.loadModel(new Uint8Array(await response.arrayBuffer()), options);
+    return this.loadModel(bytes, options);
   }
 
   // ---- Sales data, the protocol, baselines and metrics: the C++ of `shelfcast eval`,

@@ -51,7 +51,7 @@ export const RUNTIMES = {
   shelfcast: {
     label: 'shelfcast',
     packages: [],
-    files: () => ['shelfcast.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm'].map((f) => join(distDir(), f)),
+    files: () => ['shelfcast.js', 'shelfcast-common.js', 'shelfcast-engine.js', 'shelfcast-engine.wasm'].map((f) => join(distDir(), f)),
     // The kiosk engine: no data tools (they are in shelfcast-engine-data, docs/size.md).
     async init() {
       const { loadEngine } = await import(join(distDir(), 'shelfcast.js'));
@@ -63,12 +63,13 @@ export const RUNTIMES = {
     },
   },
 
-  // The core engine (shelfcast-core.js + .wasm): the same runtime and kernels behind a C
-  // ABI, forecasts only, no Emscripten glue: what a kiosk that only forecasts downloads.
+  // The core engine (shelfcast-core.js and the shelfcast-common.js it imports + .wasm): the
+  // same runtime and kernels behind a C ABI, forecasts only, no Emscripten glue: what a
+  // kiosk that only forecasts downloads.
   'shelfcast-core': {
     label: 'shelfcast-core',
     packages: [],
-    files: () => ['shelfcast-core.js', 'shelfcast-core.wasm'].map((f) => join(distDir(), f)),
+    files: () => ['shelfcast-core.js', 'shelfcast-common.js', 'shelfcast-core.wasm'].map((f) => join(distDir(), f)),
     async init() {
       const { loadCore } = await import(join(distDir(), 'shelfcast-core.js'));
       this.core = await loadCore();

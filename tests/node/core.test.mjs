@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distModule, debugSkip } from './helpers.mjs';
 
-const { loadEngine } = await import(distModule('shelfcast.js'));
+const { loadEngine, dayNumber } = await import(distModule('shelfcast.js'));
 const { loadCore, ShelfcastCoreError } = await import(distModule('shelfcast-core.js'));
 const engine = await loadEngine();
 const core = await loadCore();
@@ -107,10 +107,20 @@ test('bad requests are refused with a message naming the problem', () => {
     assert.equal(thrown(() => cal.forecast(new Float32Array(56).fill(3))).message,
       'this model uses calendar features: give the date of the first forecast day');
     assert.equal(thrown(() => cal.forecast(new Float32Array(56).fill(3), { date: '2017-02-30' })).message,
-      "'2017-02-30' is not a YYYY-MM-DD calendar date");
-    // A day number and its date give the same forecast.
-    assert.deepEqual(cal.forecast(new Float32Array(56).fill(3), { date: '2017-06-01' }),
-      cal.forecast(new Float32Array(56).fill(3), { date: 17318 }));
+      "'2017-02-30' is not a calendar date");
+    // Dates are read by shelfcast-common.js's dayNumber, as shelfcast.js reads them: the
+    // same messages, each thrown as the core's own error class.
+    for (const date of ['2017-02-30', '2017-13-01', '01/06/2017', 17000.5, NaN, 2 ** 31]) {
+      const e = thrown(() => cal.forecast(new Float32Array(56).fill(3), { date }));
+      assert.ok(e instanceof ShelfcastCoreError, `${date}: ${e.name}`);
+      assert.equal(e.message, thrown(() => dayNumber(date)).message);
+    }
+    assert.equal(thrown(() => cal.forecast(new Float32Array(56).fill(3), { date: '01/06/2017' })).message,
+      "'01/06/2017' is not a YYYY-MM-DD date");
+    // A day number, its date and its Date (UTC midnight) give the same forecast.
+    const june1 = cal.forecast(new Float32Array(56).fill(3), { date: '2017-06-01' });
+    assert.deepEqual(june1, cal.forecast(new Float32Array(56).fill(3), { date: 17318 }));
+    assert.deepEqual(june1, cal.forecast(new Float32Array(56).fill(3), { date: new Date(Date.UTC(2017, 5, 1)) }));
   } finally {
     cal.dispose();
     m.dispose();
@@ -140,7 +150,8 @@ test('loadCore takes bytes, a URL or a compiled module, and names a module that 
   const x = windows(3, 30, 9);
   const file = modelBytes('lstm32-int8.shcf');
   const expected = engine.loadModel(file).forecastBatch(x);
-  for (const options of [{ wasmBinary: bytes }, { wasmUrl: new URL(distModule('shelfcast-core.wasm')) },
+  // wasmUrl under Node: a file: URL or a path (shelfcast-common.js fetchBytes reads both).
+  for (const options of [{ wasmBinary: bytes }, { wasmUrl: new URL(distModule('shelfcast-core.wasm')) }, { wasmUrl: wasmPath },
     { wasmModule: await WebAssembly.compile(bytes) }]) {
     const c = await loadCore(options);
     assert.deepEqual(c.loadModel(file).forecastBatch(x), expected, Object.keys(options)[0]);

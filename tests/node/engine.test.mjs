@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { distModule, nativeCli } from './helpers.mjs';
 
 const { loadEngine, ShelfcastError, dayNumber, isoDate } = await import(distModule('shelfcast.js'));
@@ -118,6 +119,20 @@ test('date helpers', () => {
   assert.equal(dayNumber('2013-01-01'), 15706);
   assert.equal(isoDate(17531), '2017-12-31');
   assert.throws(() => dayNumber('2017-02-29'), { message: "'2017-02-29' is not a calendar date" });
+  assert.throws(() => dayNumber('01/06/2017'), { message: "'01/06/2017' is not a YYYY-MM-DD date" });
+  assert.equal(dayNumber(new Date(Date.UTC(2013, 0, 1, 23, 59))), 15706);  // a Date: its UTC day
+});
+
+// The Node side of loadModelFromUrl (a path or a file: URL read from disk); the browser
+// side (fetch, HTTP errors) is tests/e2e/element.test.mjs's.
+test('loadModelFromUrl reads a path or a file: URL under Node, and names a missing file', async () => {
+  const path = makeModel(16);
+  const want = engine.loadModel(readFileSync(path)).forecast(window(30, 2));
+  for (const url of [path, pathToFileURL(path), pathToFileURL(path).href]) {
+    assert.deepEqual((await engine.loadModelFromUrl(url)).forecast(window(30, 2)), want, String(url));
+  }
+  const missing = `${path}.missing`;
+  await assert.rejects(engine.loadModelFromUrl(missing), (e) => e instanceof ShelfcastError && e.message === `${missing}: no such file`);
 });
 
 // loadEngine({ wasmModule }): the demo page compiles the engine once and posts the module
