@@ -1,5 +1,6 @@
 // A tiny static file server for the browser tests and the example pages: URL prefixes map
-// to folders, files only (no directory listings), nothing outside the mapped folders.
+// to folders, files only (a folder serves its index.html; no directory listings), nothing
+// outside the mapped folders.
 //
 //   import { startServer, defaultMounts } from './server.mjs';
 //   const server = await startServer({ '/': 'web', '/dist/': 'build/wasm/dist', '/models/': dir });
@@ -13,7 +14,7 @@
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -66,20 +67,31 @@ export async function startServer(mounts, { port = 0 } = {}) {
     const [prefix, dir] = mount;
     const file = resolve(dir, `.${sep}${path.slice(prefix.length)}`);
     if (file !== dir && !file.startsWith(dir + sep)) return send(403, 'forbidden\n');
+    // A folder serves its index.html (the demo's address is the site's root); a folder
+    // named without its trailing slash is redirected to it, so relative URLs resolve.
+    let target = file;
     let info;
     try {
-      info = await stat(file);
+      info = await stat(target);
+      if (info.isDirectory()) {
+        if (!path.endsWith('/')) {
+          res.writeHead(301, { location: `${new URL(req.url, 'http://localhost').pathname}/` });
+          return res.end();
+        }
+        target = join(target, 'index.html');
+        info = await stat(target);
+      }
     } catch {
       return send(404, 'not found\n');
     }
     if (!info.isFile()) return send(404, 'not found\n');
     res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
       'content-length': info.size,
       'cache-control': 'no-store',
     });
     if (req.method === 'HEAD') return res.end();
-    createReadStream(file).pipe(res);
+    createReadStream(target).pipe(res);
   });
 
   await new Promise((ok, fail) => {
