@@ -514,7 +514,8 @@ function pack(data) {
 
 function testArrays(test) {
   const targets = Float32Array.from(test.targets);
-  const targetDays = Int32Array.from(test.targetDays, dayNumber);
+  // (an Int32Array holds day numbers already: copied without a dayNumber call per value)
+  const targetDays = test.targetDays instanceof Int32Array ? test.targetDays.slice() : Int32Array.from(test.targetDays, dayNumber);
   const series = Uint32Array.from(test.series);
   const horizon = test.horizon ?? 1;
   const count = targetDays.length;
