@@ -1,8 +1,9 @@
 // shelfcast-common.js: the helpers both engine loaders need, once: shelfcast.js (the
 // kiosk and data engines, loadEngine) and shelfcast-core.js (the core engine, loadCore)
 // import it. It holds only these three (day numbers, the SIMD128 probe, reading or
-// fetching bytes), so the core's download stays small (docs/size.md, "The core engine"). Each helper reports a failure through the `fail` its caller gives
-// (a function that throws that loader's own error class with the message).
+// fetching bytes), so the core's download stays small (docs/size.md, "The core engine").
+// Each helper reports a failure through the `fail` its caller gives (a function that
+// throws that loader's own error class with the message).
 
 /**
  * Day number (days since 1970-01-01, UTC) of a 'YYYY-MM-DD' string, a Date or a number.
@@ -40,18 +41,23 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 
 /**
  * The bytes at a URL (a URL or a string): under Node anything but http(s), data: and blob:
- * is read from disk (a file: URL, or a path from the working directory; read errors such
- * as ENOENT are thrown as they are), anything else is fetched; a response other than 2xx
- * calls fail(`URL: HTTP status`).
+ * is read from disk (a file: URL, or a path from the working directory), anything else is
+ * fetched (relative to the document). A failure calls fail(`URL: what`): "no such file",
+ * "HTTP 404", the read's or the fetch's message.
  */
 export async function fetchBytes(url, fail) {
   const href = String(url);
-  if (isNode && !/^(https?|data|blob):/i.test(href)) {
-    const { readFile } = await import('node:fs/promises');
-    const bytes = await readFile(href.startsWith('file:') ? new URL(href) : href);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  let response;
+  try {
+    if (isNode && !/^(https?|data|blob):/i.test(href)) {
+      const { readFile } = await import('node:fs/promises');
+      const bytes = await readFile(href.startsWith('file:') ? new URL(href) : href);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    response = await fetch(url);
+  } catch (e) {
+    return fail(`${href}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
-  const response = await fetch(url);
-  if (!response.ok) fail(`${url}: HTTP ${response.status}`);
+  if (!response.ok) fail(`${href}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }

@@ -130,14 +130,7 @@ export class CoreEngine {
 
   /** Fetches a model (http(s); under Node also a path or file: URL) and loads it. */
   async loadModelFromUrl(url, options) {
-    let bytes;
-    try {
-      bytes = await fetchBytes(url instanceof URL ? url : new URL(url, typeof location === 'object' ? location.href : `file://${process.cwd()}/`), fail);
-    } catch (e) {
-      if (e instanceof ShelfcastCoreError) throw e;
-      fail(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-    }
-    return this.loadModel(bytes, options);
+    return this.loadModel(await fetchBytes(url, fail), options);
   }
 }
 

@@ -210,14 +210,7 @@ export class Engine {
    * path (Node's fetch refuses file: URLs). Throws ShelfcastError naming the URL.
    */
   async loadModelFromUrl(url, options) {
-    let bytes;
-    try {
-      bytes = await fetchBytes(url, fail);
-    } catch (e) {
-      if (e instanceof ShelfcastError) throw e;
-      fail(`${url}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-    }
-    return this.loadModel(bytes, options);
+    return this.loadModel(await fetchBytes(url, fail), options);
   }
 
   // ---- Sales data, the protocol, baselines and metrics: the C++ of `shelfcast eval`,
