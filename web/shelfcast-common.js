@@ -43,7 +43,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
  * The bytes at a URL (a URL or a string): under Node anything but http(s), data: and blob:
  * is read from disk (a file: URL, or a path from the working directory), anything else is
  * fetched (relative to the document). A failure calls fail(`URL: what`): "no such file",
- * "HTTP 404", the read's or the fetch's message.
+ * "HTTP 404" (the URL as requested), the read's or the fetch's message.
  */
 export async function fetchBytes(url, fail) {
   const href = String(url);
@@ -58,6 +58,7 @@ export async function fetchBytes(url, fail) {
   } catch (e) {
     return fail(`${href}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
-  if (!response.ok) fail(`${href}: HTTP ${response.status}`);
+  // (the URL as requested: a relative one resolved against the document)
+  if (!response.ok) fail(`${response.url || href}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
