@@ -45,6 +45,15 @@ val Limits() {
 // stayed within bounds.
 double MemoryBytes() { return static_cast<double>(emscripten_get_heap_size()); }
 
+// 0 when `s` is ok; else 1, its message kept in *error for the handle's lastError(). The
+// handles' per-call functions return this instead of a std::string, which would cost every
+// call a malloc and a free for Embind's copy, and build no string on success.
+int Report(const Status& s, std::string* error) {
+  if (s.ok()) return 0;
+  *error = s.message();
+  return 1;
+}
+
 class ModelHandle {
  public:
   ModelHandle(uintptr_t bytes, size_t size, bool use_simd) {
@@ -104,13 +113,13 @@ class ModelHandle {
   }
 
   // sales: n * window floats; days: n int32 day numbers or 0 (null); out: n * horizon floats.
-  // Returns 0, or 1 with the reason in lastError(): a std::string return would cost every
-  // call a malloc and a free for Embind's copy, which a single forecast feels.
+  // Returns 0, or 1 with the reason in lastError() (Report).
   int forecastBatch(size_t n, uintptr_t sales, uintptr_t days, uint32_t horizon, uintptr_t out) {
-    if (!forecaster_) return Fail(InvalidArgument("model not loaded: " + error_));
-    return Fail(forecaster_->ForecastBatch(n, reinterpret_cast<const float*>(sales),
-                                           reinterpret_cast<const DayNumber*>(days), horizon,
-                                           reinterpret_cast<float*>(out)));
+    if (!forecaster_) return Report(InvalidArgument("model not loaded: " + error_), &last_error_);
+    return Report(forecaster_->ForecastBatch(n, reinterpret_cast<const float*>(sales),
+                                             reinterpret_cast<const DayNumber*>(days), horizon,
+                                             reinterpret_cast<float*>(out)),
+                  &last_error_);
   }
   std::string lastError() const { return last_error_; }
 
@@ -127,12 +136,6 @@ class ModelHandle {
   }
 
  private:
-  int Fail(const Status& s) {
-    if (s.ok()) return 0;
-    last_error_ = s.message();
-    return 1;
-  }
-
   std::unique_ptr<Forecaster> forecaster_;
   mutable std::shared_ptr<StreamModel> stream_model_;
   std::string error_;
@@ -142,7 +145,7 @@ class ModelHandle {
 };
 
 // One series' stream (lstm/stream.h). The per-step calls return 0 on success and 1 on
-// failure with the message in lastError(), so the hot path builds no strings.
+// failure with the message in lastError() (Report).
 class StreamHandle {
  public:
   StreamHandle(const ModelHandle& model, bool window_kind) {
@@ -171,12 +174,12 @@ class StreamHandle {
 
   int step(float value, int32_t day, bool has_day) {
     if (!stream_) return 1;
-    return Report(stream_->Step(value, has_day ? &day : nullptr));
+    return Report(stream_->Step(value, has_day ? &day : nullptr), &error_);
   }
   // out: horizon floats.
   int forecast(uint32_t horizon, uintptr_t out) {
     if (!stream_) return 1;
-    return Report(stream_->Forecast(horizon, reinterpret_cast<float*>(out)));
+    return Report(stream_->Forecast(horizon, reinterpret_cast<float*>(out)), &error_);
   }
   // Serialises the state into a buffer that stateData()/stateSize() expose until the next call.
   void saveState() {
@@ -186,7 +189,7 @@ class StreamHandle {
   size_t stateSize() const { return saved_.size(); }
   int restoreState(uintptr_t bytes, size_t size) {
     if (!stream_) return 1;
-    return Report(stream_->RestoreState(reinterpret_cast<const uint8_t*>(bytes), size));
+    return Report(stream_->RestoreState(reinterpret_cast<const uint8_t*>(bytes), size), &error_);
   }
   void reset() {
     if (stream_) stream_->Reset();
@@ -196,12 +199,6 @@ class StreamHandle {
   int32_t lastDay() const { return stream_ ? stream_->last_day() : 0; }
 
  private:
-  int Report(const Status& s) {
-    if (s.ok()) return 0;
-    error_ = s.message();
-    return 1;
-  }
-
   std::unique_ptr<SeriesStream> stream_;
   std::string error_;
   std::vector<uint8_t> saved_;
