@@ -36,14 +36,15 @@ const BASELINES = ['seasonal-naive', 'weekday-mean:4'];
 const SLICE_ROWS = 1024;
 // Single-call latency: rounds of one-window forecasts over the first LATENCY_WINDOWS
 // windows, each timed together for at least SINGLE_MS (and SINGLE_MIN_CALLS calls).
-// Five rounds: at least 15 ms of timed single calls a model, where fifteen took at least
-// 45 (270 ms for the six models of the default set, on the cores that fill the table).
+// Three rounds of 2 ms: at least 6 ms of timed single calls a model (36 ms for the six
+// models of the default set, on the cores that fill the table; five rounds of 3 ms took
+// the table 33 ms longer, the median of 10 pairs of loads, and gave the same latencies).
 // They run after every model's slices (schedule): V8 runs a fresh module's functions on
 // its baseline compiler, 2-3x slower, until they are hot and optimised, which on a busy
 // machine takes longer than the rounds; run first, the first models' single calls were
 // timed on it (the table gave lstm8 10.8 µs a call, lstm16 6.7).
-const SINGLE_ROUNDS = 5;
-const SINGLE_MS = 3;
+const SINGLE_ROUNDS = 3;
+const SINGLE_MS = 2;
 const SINGLE_MIN_CALLS = 5;
 const LATENCY_WINDOWS = 1024;
 // Scoring workers: one per core, at most 4.

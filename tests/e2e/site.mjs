@@ -25,7 +25,7 @@ export async function serveSite(name) {
 
 // Chromium's flags for every e2e test: headless, no sandbox (containers), nothing that
 // talks to the network by itself.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** A fresh browser with its own profile; nothing in it talks to the network by itself. */
