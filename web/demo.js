@@ -37,8 +37,10 @@ const SLICE_ROWS = 1024;
 // Single-call latency: rounds of one-window forecasts over the first LATENCY_WINDOWS
 // windows, each timed together for at least SINGLE_MS (and SINGLE_MIN_CALLS calls).
 // Three rounds of 2 ms: at least 6 ms of timed single calls a model (36 ms for the six
-// models of the default set, on the cores that fill the table; five rounds of 3 ms took
-// the table 33 ms longer, the median of 10 pairs of loads, and gave the same latencies).
+// models of the default set, on the cores that fill the table). Five rounds of 3 ms
+// filled the table 33 and 50 ms later (medians of 10 and 5 pairs of loads,
+// scripts/page-timing.mjs) and scattered as much when the host was busy (lstm8 6.4 to
+// 9.4 µs a call over five loads, against 7.3 to 14.0; scripts/bench.sh: 4.4).
 // They run after every model's slices (schedule): V8 runs a fresh module's functions on
 // its baseline compiler, 2-3x slower, until they are hot and optimised, which on a busy
 // machine takes longer than the rounds; run first, the first models' single calls were
