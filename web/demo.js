@@ -53,6 +53,11 @@ const LATENCY_WINDOWS = 1024;
 const WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
 
 const $ = (id) => document.getElementById(id);
+// Text that did not change is not written again: a write replaces the text node, so Blink
+// lays out, paints and rasterises it (and the table around it) anew.
+const setText = (element, text) => {
+  if (element.textContent !== text) element.textContent = text;
+};
 const fmt = (x, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 const state = {
@@ -518,23 +523,26 @@ function renderRow(row) {
     $('rows').append(tr);
   }
   const values = cells(row);
-  for (const td of tr.querySelectorAll('td')) td.textContent = values[td.dataset.col];
+  for (const td of tr.querySelectorAll('td')) setText(td, values[td.dataset.col]);
   const m = selectedMetrics(row);
-  tr.querySelector('td[data-col="mape"]').dataset.value = m ? String(m.mape) : '';
-  tr.title = row.error ?? '';
+  const mape = tr.querySelector('td[data-col="mape"]');
+  if (mape.dataset.value !== (m ? String(m.mape) : '')) mape.dataset.value = m ? String(m.mape) : '';
+  if (tr.title !== (row.error ?? '')) tr.title = row.error ?? '';
   tr.classList.toggle('failed', !!row.error);
 }
 
 function renderTable() {
   state.rows.sort((a, b) => a.order - b.order);
   for (const row of state.rows) renderRow(row);
-  $('rows').append(...state.rows.map((r) => document.querySelector(`tr[data-row="${CSS.escape(r.id)}"]`)));
+  const body = $('rows');
+  const order = state.rows.map((r) => body.querySelector(`tr[data-row="${CSS.escape(r.id)}"]`));
+  if (order.some((tr, i) => body.children[i] !== tr)) body.append(...order);
   const n = state.test?.count ?? 0;
   const scope = state.selection === 'all' ? `all ${new Set(state.test?.series ?? []).size} series` : state.data.series[state.selection].key;
-  $('table-scope').textContent = `${scope}, ${state.protocol.testFirst} to ${state.protocol.testLast}`;
-  $('latency-n').textContent = fmt(n);
+  setText($('table-scope'), `${scope}, ${state.protocol.testFirst} to ${state.protocol.testLast}`);
+  setText($('latency-n'), fmt(n));
   const failed = state.rows.filter((r) => r.error);
-  $('row-errors').textContent = failed.map((r) => `${r.name}: ${r.error}`).join(' · ');
+  setText($('row-errors'), failed.map((r) => `${r.name}: ${r.error}`).join(' · '));
 }
 
 // ---- Chart and legend ----
@@ -580,8 +588,9 @@ function updateChart() {
   state.chartDays = days;
   state.chartLines = all;
   const scope = state.selection === 'all' ? `the sum of all ${new Set(state.test.series).size} series` : state.data.series[state.selection].key;
-  $('chart-scope').textContent = scope;
-  $('chart').setAttribute('aria-label', `Daily actual sales and one-day-ahead forecasts of ${scope}, ${isoDate(days[0])} to ${isoDate(days[days.length - 1])}. The table below gives each forecaster's accuracy.`);
+  setText($('chart-scope'), scope);
+  const label = `Daily actual sales and one-day-ahead forecasts of ${scope}, ${isoDate(days[0])} to ${isoDate(days[days.length - 1])}. The table below gives each forecaster's accuracy.`;
+  if ($('chart').getAttribute('aria-label') !== label) $('chart').setAttribute('aria-label', label);
   renderLegend();
 }
 
