@@ -1001,18 +1001,24 @@ Status Importer::VisitLstm(const NodeProto& n, const std::vector<const Value*>& 
       if (q.zero != nullptr && (q.zero->is_float || q.zero->size() != q.scale->size()))
         return Refuse(n, std::string(q.name) + "_zero_point must match " + q.name + "_scale");
     }
-    // shelfcast int8 is symmetric with binary16 per-column scales: import as int8 when the
-    // file already is (as shelfcast exports it), else dequantise exactly to float32.
-    bool as_int8 = true;
-    for (const Quant& q : parts) {
-      if (q.q->type != kInt8) as_int8 = false;
-      if (q.zero != nullptr && !AllZero(*q.zero)) as_int8 = false;
+    // shelfcast int8 is symmetric with binary16 per-column scales: a part imports as int8
+    // when the file's already is (as shelfcast exports it), else it is dequantised exactly
+    // to float32. The recurrent kernel decides: the engine runs an int8 R beside a float or
+    // int8 W (a dynamic-range file, whose export quantises W at scales |w| / 127), not an
+    // int8 W beside a float R.
+    const auto storable = [](const Quant& q) {
+      if (q.q->type != kInt8 || (q.zero != nullptr && !AllZero(*q.zero))) return false;
       for (float s : q.scale->f)
-        if (RoundToHalf(s) != s || s < 0.f) as_int8 = false;
+        if (RoundToHalf(s) != s || s < 0.f) return false;
       for (int64_t v : q.q->i)
-        if (v == -128) as_int8 = false;
-    }
-    for (const Quant& q : parts) {
+        if (v == -128) return false;
+      return true;
+    };
+    const bool r_int8 = storable(parts[1]);
+    const bool int8_part[2] = {r_int8 && storable(parts[0]), r_int8};
+    for (int p = 0; p < 2; ++p) {
+      const Quant& q = parts[p];
+      const bool as_int8 = int8_part[p];
       Tensor& t = *q.t;
       const auto scale = [&](uint32_t row) { return q.scale->f[q.scale->size() == 1 ? 0 : row]; };
       const auto zero = [&](uint32_t row) -> int64_t {

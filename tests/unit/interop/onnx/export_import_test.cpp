@@ -8,6 +8,7 @@
 #include "format/encoding.h"
 #include "format/reader.h"
 #include "interop/onnx/onnx.h"
+#include "lstm/forecaster.h"
 #include "test_util.h"
 
 using namespace shelfcast;
@@ -205,6 +206,24 @@ TEST_CASE("dynamic-range int8 (float kernel, int8 recurrent kernel) exports as D
       CHECK(r_scale[row] == rk.scales[col]);
       for (uint32_t h = 0; h < units; ++h) CHECK(r[static_cast<size_t>(h) * rows + row] == rk.q[static_cast<size_t>(h) * rows + col]);
     }
+    // Imported back: R stays the file's int8 (its scales are binary16); W, at scales
+    // |w| / 127, is dequantised to float32 beside it, so the model stays int8 and computes
+    // what the original computes up to W's one rounding.
+    const Model back = RoundTrip(m);
+    const Tensor& back_r = *back.layers[0].Find(TensorRole::kRecurrentKernel);
+    const Tensor& back_k = *back.layers[0].Find(TensorRole::kKernel);
+    CHECK(back_r.encoding == Encoding::kInt8);
+    CHECK(back_r.q == rk.q);
+    CHECK(back_r.scales == rk.scales);
+    REQUIRE(back_k.encoding == Encoding::kF32);
+    for (size_t i = 0; i < k.dense.size(); ++i)
+      CHECK(std::fabs(back_k.dense[i] - k.dense[i]) <= std::ldexp(std::fabs(k.dense[i]), -24));
+    CHECK(testing::Bytes(back).size() == testing::Bytes(m).size() + 2 * k.dense.size());  // W: f32, not f16
+    const std::vector<float> sales = testing::RandomSales(30, 11);
+    float ours = 0.f, theirs = 0.f;
+    REQUIRE(Forecaster::Create(m).value().Forecast(sales.data(), sales.size(), 0, 1, &ours).ok());
+    REQUIRE(Forecaster::Create(back).value().Forecast(sales.data(), sales.size(), 0, 1, &theirs).ok());
+    CHECK(theirs == Approx(ours).epsilon(1e-5));
   }
   SECTION("several inputs (calendar): requantised per output channel, within scale / 2 of each weight") {
     Model m = testing::RandomModel(6, 30, 10, kCalendarDayOfWeek);
