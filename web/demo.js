@@ -120,7 +120,11 @@ function moduleUrl(text, file, replace = {}) {
 async function engineModules(apiText, glueText, commonText) {
   const glue = moduleUrl(glueText, 'shelfcast-engine-data.js');
   const common = moduleUrl(commonText, 'shelfcast-common.js');
-  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine-data.js': glue, './shelfcast-common.js': common });
+  // The other builds' glues by their URLs (a blob: module cannot resolve a relative one):
+  // the portable one loads from there on a host without wasm SIMD.
+  const byUrl = (file) => [`./${file}`, new URL(file, document.baseURI).href];
+  const api = moduleUrl(apiText, 'shelfcast.js', { './shelfcast-engine-data.js': glue, './shelfcast-common.js': common,
+    ...Object.fromEntries(['shelfcast-engine.js', 'shelfcast-engine-portable.js', 'shelfcast-engine-data-portable.js'].map(byUrl)) });
   return { api, module: await import(api) };
 }
 
@@ -951,11 +955,10 @@ async function main() {
     initWorkers(api, compiled);
     state.engine = await module.loadEngine({ data: true, wasmModule: compiled });
   } else {
-    // A host without wasm SIMD: the portable engine (loadEngine of the served shelfcast.js
-    // fetches shelfcast-engine-data-portable.{js,wasm}), scored on this thread only.
+    // A host without wasm SIMD: the portable engine (loadEngine fetches
+    // shelfcast-engine-data-portable.{js,wasm}), scored on this thread only.
     for (const w of pool.workers.splice(0)) w.worker.terminate();
-    const portable = await import('./shelfcast.js');
-    state.engine = await portable.loadEngine({ data: true });
+    state.engine = await module.loadEngine({ data: true });
     pool.local = { scoring: await import(scoring), active: 0, held: 0 };
   }
   state.platform = state.engine.platform();

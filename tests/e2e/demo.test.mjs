@@ -16,7 +16,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PAGE_BYTES_BUDGET, demoSet } from '../../scripts/build-site.mjs';
 import { distModule } from '../node/helpers.mjs';
-import { drawnPixels, launchBrowser, outDir, recordRequests, serveSite, skip } from './site.mjs';
+import { drawnPixels, launchBrowser, outDir, recordRequests, serveSite, skip, withoutWasmSimd } from './site.mjs';
 
 // The issue's cap: 500,000 bytes for everything the page loads before the user asks for
 // more (the default comparison set; "Show all" fetches the rest). Checked on the bytes
@@ -50,9 +50,9 @@ after(async () => {
   await server?.close();
 });
 
-/** The table as the user sees it: { rowId: { kind, name, mape, delta, ... } }. */
-async function readTable() {
-  return page.$$eval('#rows tr', (trs) => Object.fromEntries(trs.map((tr) => {
+/** The table as the user sees it (of `from`, the shared page by default): { rowId: { kind, name, mape, delta, ... } }. */
+async function readTable(from = page) {
+  return from.$$eval('#rows tr', (trs) => Object.fromEntries(trs.map((tr) => {
     const cell = (col) => tr.querySelector(`td[data-col="${col}"]`).textContent;
     return [tr.dataset.row, {
       kind: tr.dataset.kind, name: tr.querySelector('th .name').textContent, technique: cell('technique'), hidden: cell('hidden'),
@@ -328,6 +328,36 @@ test('a dropped CSV is evaluated in the page; a bad one names the line; the demo
   const again = await readTable();
   for (const m of site.manifest.models) assert.ok(Math.abs(number(again[m.name].mape) - m.mape) <= MAPE_TOLERANCE, `${m.name} after reset`);
   assert.equal(await page.isHidden('#reset'), true);
+});
+
+test('a browser without wasm SIMD scores the default set on its own thread with the portable engine, each file fetched once', { skip }, async () => {
+  const old = await launchBrowser();
+  try {
+    await withoutWasmSimd(old);
+    const oldRequests = recordRequests(old);
+    const tab = await old.newPage();
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.goto(`${server.url}/index.html`);
+    await tab.waitForSelector('body[data-state=ready], body[data-state=failed]', { timeout: 600_000 });
+    assert.equal(await tab.getAttribute('body', 'data-state'), 'ready', await tab.textContent('#error'));
+    assert.match(await tab.textContent('#engine'), /portable/);
+    const table = await readTable(tab);
+    const shown = demoSet(site.manifest);
+    assert.deepEqual(Object.keys(table), [...shown, 'seasonal-naive', 'weekday-mean:4']);
+    for (const name of shown) {
+      const m = site.manifest.models.find((x) => x.name === name);
+      assert.ok(Math.abs(number(table[name].mape) - m.mape) <= MAPE_TOLERANCE, `${name}: page MAPE ${table[name].mape}, manifest ${m.mape}`);
+    }
+    // (requests as they start: a worker stopped while it loads never settles its own)
+    const names = oldRequests.map((r) => new URL(r.url).pathname);
+    for (const file of ['/shelfcast.js', '/shelfcast-common.js', '/shelfcast-engine-data-portable.js', '/shelfcast-engine-data-portable.wasm']) {
+      assert.equal(names.filter((n) => n === file).length, 1, `${file} fetched once: ${names.join(' ')}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await old.close();
+  }
 });
 
 test('measurement: the CPU time the table costs (Node, the same wasm, one thread)', { skip }, async (t) => {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeCli } from '../node/helpers.mjs';
-import { launchBrowser, outDir, recordRequests, serveSite, skip } from './site.mjs';
+import { launchBrowser, outDir, recordRequests, serveSite, skip, withoutWasmSimd } from './site.mjs';
 
 let server, context, page;
 const pageErrors = [];
@@ -89,15 +89,7 @@ test('<shelf-forecast> with a shadow model shows the drift flag of a shifted ser
 test('a browser without wasm SIMD loads the portable engine, and the kiosk still draws', { skip }, async () => {
   const old = await launchBrowser();
   try {
-    // The page's WebAssembly.validate refuses every module with a SIMD opcode prefix (0xfd
-    // in a code section is enough for the 31-byte probe), as a browser without SIMD does.
-    await old.addInitScript(() => {
-      const validate = WebAssembly.validate;
-      WebAssembly.validate = (bytes) => {
-        const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer ?? bytes);
-        return b.length < 64 && b.includes(0xfd) ? false : validate(bytes);
-      };
-    });
+    await withoutWasmSimd(old);
     const requests = recordRequests(old);
     const kiosk = await old.newPage();
     const errors = [];

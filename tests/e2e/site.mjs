@@ -44,6 +44,21 @@ export async function launchChromium() {
 }
 
 /**
+ * Makes the context's pages a browser without wasm SIMD: their WebAssembly.validate refuses
+ * every module with a SIMD opcode prefix (0xfd in a code section is enough for the 31-byte
+ * probe of shelfcast-common.js), as such a browser does.
+ */
+export function withoutWasmSimd(context) {
+  return context.addInitScript(() => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => {
+      const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes.buffer ?? bytes);
+      return b.length < 64 && b.includes(0xfd) ? false : validate(bytes);
+    };
+  });
+}
+
+/**
  * Records the requests of a browser context: [{ url, bytes, status, done }] (bytes: the
  * response body as received, uncompressed: the server never compresses). `settled()`
  * waits until every request so far has finished or failed.
