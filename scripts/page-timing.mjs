@@ -15,11 +15,12 @@
 //
 // No debugger is attached while the page loads, as for a visitor: the script drives
 // Chromium over --remote-debugging-pipe, attaches to its tab only to start the navigation,
-// waits until Chromium is idle, and only then attaches again to read the marks. A page driven by Playwright (the e2e tests) loads far slower on this machine:
-// Playwright attaches to the page and to every worker (each waits for the debugger before
-// it starts) and records every request and console message, and its waits poll the page
-// every animation frame; the same page took 2.5-2.6 s to its table there against
-// 1.6-2.0 s here (docs/web.md, "Measurements").
+// waits until Chromium is idle, and only then attaches again to read the marks. A page
+// driven by Playwright (the e2e tests) loads far slower on this machine: Playwright
+// attaches to the page and to every worker (each waits for the debugger before it starts)
+// and records every request and console message, and its waits poll the page every
+// animation frame; the same page took 2.5-3.0 s to its table there against 1.6-1.9 s here,
+// six alternating pairs (docs/web.md, "Measurements").
 // Needs the wasm build, the native CLI (the demo data) and Chromium (tests/e2e/site.mjs).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -110,8 +111,9 @@ function pipeConnection(child) {
   const pending = new Map();
   let last = 0;
   let text = '';
+  child.stdio[4].setEncoding('utf8'); // (a character split across chunks stays whole)
   child.stdio[4].on('data', (chunk) => {
-    text += chunk.toString();
+    text += chunk;
     for (let end; (end = text.indexOf('\0')) >= 0; text = text.slice(end + 1)) {
       const message = JSON.parse(text.slice(0, end));
       const call = pending.get(message.id);

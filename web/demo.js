@@ -53,10 +53,13 @@ const LATENCY_WINDOWS = 1024;
 const WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
 
 const $ = (id) => document.getElementById(id);
-// Text that did not change is not written again: a write replaces the text node, so Blink
-// lays out, paints and rasterises it (and the table around it) anew.
+// Text and attributes that did not change are not written again: a write replaces the text
+// node, so Blink lays out, paints and rasterises it (and the table around it) anew.
 const setText = (element, text) => {
   if (element.textContent !== text) element.textContent = text;
+};
+const setAttribute = (element, name, value) => {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 };
 const fmt = (x, digits = 0) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -529,9 +532,8 @@ function renderRow(row) {
   const values = cells(row);
   for (const td of tr.querySelectorAll('td')) setText(td, values[td.dataset.col]);
   const m = selectedMetrics(row);
-  const mape = tr.querySelector('td[data-col="mape"]');
-  if (mape.dataset.value !== (m ? String(m.mape) : '')) mape.dataset.value = m ? String(m.mape) : '';
-  if (tr.title !== (row.error ?? '')) tr.title = row.error ?? '';
+  setAttribute(tr.querySelector('td[data-col="mape"]'), 'data-value', m ? String(m.mape) : '');
+  setAttribute(tr, 'title', row.error ?? '');
   tr.classList.toggle('failed', !!row.error);
 }
 
@@ -593,8 +595,7 @@ function updateChart() {
   state.chartLines = all;
   const scope = state.selection === 'all' ? `the sum of all ${new Set(state.test.series).size} series` : state.data.series[state.selection].key;
   setText($('chart-scope'), scope);
-  const label = `Daily actual sales and one-day-ahead forecasts of ${scope}, ${isoDate(days[0])} to ${isoDate(days[days.length - 1])}. The table below gives each forecaster's accuracy.`;
-  if ($('chart').getAttribute('aria-label') !== label) $('chart').setAttribute('aria-label', label);
+  setAttribute($('chart'), 'aria-label', `Daily actual sales and one-day-ahead forecasts of ${scope}, ${isoDate(days[0])} to ${isoDate(days[days.length - 1])}. The table below gives each forecaster's accuracy.`);
   renderLegend();
 }
 
